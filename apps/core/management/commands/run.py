@@ -1,0 +1,94 @@
+"""`manage.py run`: the whole app in one terminal.
+
+Migrates, then starts the web server and a Celery worker with an embedded
+beat, prints the address, and stops both on Ctrl-C. Each child runs in its
+own process group so that stopping it also stops whatever it spawned (the
+runserver auto-reloader, the worker's pool).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+MANAGE_PY = Path(settings.BASE_DIR) / "manage.py"
+
+
+class Command(BaseCommand):
+    help = "Migrate, then run the web server and a Celery worker with beat until Ctrl-C."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--no-reload", action="store_true", help="Do not restart the web server when code changes."
+        )
+
+    def handle(self, *args, host: str, port: int, no_reload: bool, **options) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        web_command = [sys.executable, str(MANAGE_PY), "runserver", f"{host}:{port}"]
+        if no_reload:
+            web_command.append("--noreload")
+        worker_command = [
+            sys.executable, "-m", "celery", "-A", "config", "worker",
+            "--beat", "--loglevel=INFO", "--concurrency=2",
+            "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+        ]
+        children = {
+            "web server": subprocess.Popen(web_command, start_new_session=True),
+            "worker": subprocess.Popen(worker_command, start_new_session=True),
+        }
+
+        stopping = False
+
+        def stop(signum: int, frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        shown = f"localhost:{port}" if host in {"127.0.0.1", "0.0.0.0"} else f"{host}:{port}"
+        self.stdout.write(self.style.SUCCESS(f"\nSecond Round is running at http://{shown}/"))
+        self.stdout.write(f"Mail the app sends is written to {settings.EMAIL_FILE_PATH}"
+                          if hasattr(settings, "EMAIL_FILE_PATH") else "")
+        self.stdout.write("Press Ctrl-C to stop.\n")
+
+        exit_code = 0
+        while not stopping:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    self.stderr.write(f"The {name} stopped (exit code {child.returncode}); stopping the rest.")
+                    exit_code = child.returncode or 1
+                    stopping = True
+            time.sleep(0.5)
+
+        for child in children.values():
+            _stop_group(child)
+        if exit_code:
+            sys.exit(exit_code)
+
+
+def _stop_group(child: subprocess.Popen, grace_seconds: float = 10) -> None:
+    """Stop a child and everything it started, politely first."""
+    try:
+        os.killpg(child.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        child.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        # Anything of the group still alive after the grace period is killed.
+        os.killpg(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    child.wait()

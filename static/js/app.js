@@ -1,0 +1,22 @@
+// Second Round's small behaviours. Loaded with `defer`; no inline script anywhere.
+"use strict";
+
+// Pre-select the browser's own time zone in a select that asks for one,
+// unless the person has already chosen (a form shown again after an error).
+function guessTimeZone(root) {
+  let zone;
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch (error) {
+    return;
+  }
+  if (!zone) return;
+  root.querySelectorAll("select[data-guess-time-zone]").forEach((select) => {
+    const known = Array.from(select.options).some((option) => option.value === zone);
+    if (known) select.value = zone;
+    select.removeAttribute("data-guess-time-zone");
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => guessTimeZone(document));
+document.addEventListener("htmx:load", (event) => guessTimeZone(event.target));
