@@ -8,8 +8,15 @@ from functools import cache
 # Zones kept only for backward compatibility ("US/Pacific", "Etc/GMT+5")
 # confuse people in a list; the canonical Area/City names cover everyone.
 _CANONICAL_AREAS = (
-    "Africa", "America", "Antarctica", "Asia", "Atlantic",
-    "Australia", "Europe", "Indian", "Pacific",
+    "Africa",
+    "America",
+    "Antarctica",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
 )
 
 

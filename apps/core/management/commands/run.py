@@ -8,6 +8,7 @@ runserver auto-reloader, the worker's pool).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -38,9 +39,17 @@ class Command(BaseCommand):
         if no_reload:
             web_command.append("--noreload")
         worker_command = [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
-            "--beat", "--loglevel=INFO", "--concurrency=2",
-            "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--beat",
+            "--loglevel=INFO",
+            "--concurrency=2",
+            "--schedule",
+            settings.CELERY_BEAT_SCHEDULE_FILENAME,
         ]
         children = {
             "web server": subprocess.Popen(web_command, start_new_session=True),
@@ -55,17 +64,16 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        shown = f"localhost:{port}" if host in {"127.0.0.1", "0.0.0.0"} else f"{host}:{port}"
-        self.stdout.write(self.style.SUCCESS(f"\nSecond Round is running at http://{shown}/"))
-        self.stdout.write(f"Mail the app sends is written to {settings.EMAIL_FILE_PATH}"
-                          if hasattr(settings, "EMAIL_FILE_PATH") else "")
+        self.stdout.write(self.style.SUCCESS(f"\nSecond Round is running at http://{host}:{port}/"))
+        if getattr(settings, "EMAIL_FILE_PATH", None):
+            self.stdout.write(f"Mail it sends is written to {settings.EMAIL_FILE_PATH}/")
         self.stdout.write("Press Ctrl-C to stop.\n")
 
         exit_code = 0
         while not stopping:
             for name, child in children.items():
                 if child.poll() is not None:
-                    self.stderr.write(f"The {name} stopped (exit code {child.returncode}); stopping the rest.")
+                    self.stderr.write(f"The {name} stopped (exit code {child.returncode}); stopping.")
                     exit_code = child.returncode or 1
                     stopping = True
             time.sleep(0.5)
@@ -82,13 +90,9 @@ def _stop_group(child: subprocess.Popen, grace_seconds: float = 10) -> None:
         os.killpg(child.pid, signal.SIGTERM)
     except ProcessLookupError:
         return
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         child.wait(timeout=grace_seconds)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        # Anything of the group still alive after the grace period is killed.
+    # Anything of the group still alive after the grace period is killed.
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(child.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     child.wait()

@@ -1,0 +1,41 @@
+# Second Round: the two commands a newcomer needs are `make run` and `make test`.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format browser bench clean
+
+## run: install, migrate and start the web server with a worker and beat (Ctrl-C stops all)
+run: $(VENV)/.installed
+	$(BIN)/python manage.py run --host $(HOST) --port $(PORT)
+
+## test: install, then run the whole suite on Postgres and Redis at 127.0.0.1
+test: $(VENV)/.installed browser
+	$(BIN)/python -m pytest
+
+## lint: ruff, as CI runs it
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The virtual environment is rebuilt only when the dependencies change.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock ".[dev]"
+	touch $@
+
+# Browser tests drive Debian's Chromium; Playwright cannot download its own here.
+browser:
+	@test -x /usr/bin/chromium || { \
+		echo "Installing Chromium for the browser tests (apt-get)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

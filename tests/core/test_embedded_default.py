@@ -1,0 +1,68 @@
+"""The run command on a machine with nothing configured: SQLite, no broker server."""
+
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(condition, *, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.25)
+    pytest.fail(f"timed out after {timeout}s waiting for {what}")
+
+
+def _get(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status, response.read().decode()
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def test_run_command_serves_the_app_and_starts_a_worker_with_no_configuration(clean_env, manage_py, tmp_path):
+    port = _free_port()
+    log_path = tmp_path / "run.log"
+    env = {**clean_env, "VAR_DIR": str(tmp_path / "var")}
+    with log_path.open("w") as log:
+        app = subprocess.Popen(
+            [*manage_py, "run", "--port", str(port), "--no-reload"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        status, page = _wait_for(lambda: _get(f"http://127.0.0.1:{port}/"), timeout=60, what="the web server")
+        assert status == 200
+        assert "Create your free account" in page
+        _wait_for(lambda: " ready." in log_path.read_text(), timeout=60, what="the Celery worker")
+
+        output = log_path.read_text()
+        assert f"Second Round is running at http://127.0.0.1:{port}/" in output
+        assert "beat: Starting" in output
+        # The embedded default really is the one with no servers.
+        assert (tmp_path / "var" / "db.sqlite3").exists()
+        assert (tmp_path / "var" / "broker" / "queue").is_dir()
+
+        app.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        assert app.wait(timeout=30) == 0
+        _wait_for(lambda: _get(f"http://127.0.0.1:{port}/") is None, timeout=10, what="the server to stop")
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()

@@ -1,0 +1,42 @@
+"""Assertions shared by every app's view tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
+from django.test import Client
+
+from apps.accounts.models import User
+
+
+@dataclass
+class Visitors:
+    """Three people at the door of every private page.
+
+    `owner` made the data; `stranger` is signed in but owns none of it;
+    `anonymous` is not signed in at all.
+    """
+
+    owner_user: User
+    stranger_user: User
+    owner: Client
+    stranger: Client
+    anonymous: Client
+
+
+def assert_redirects_to_login(response: HttpResponse) -> None:
+    assert response.status_code == 302, response.status_code
+    assert urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)
+
+
+def assert_only_owner_can_open(visitors: Visitors, url: str) -> HttpResponse:
+    """The owner gets the page, a stranger a 404, a visitor the login page."""
+    assert_redirects_to_login(visitors.anonymous.get(url))
+    assert visitors.stranger.get(url).status_code == 404
+    response = visitors.owner.get(url)
+    assert response.status_code == 200, response.status_code
+    return response
