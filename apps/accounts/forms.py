@@ -4,18 +4,31 @@ from django import forms
 from django.http import HttpRequest
 
 from apps.accounts.models import User
-from apps.accounts.time_zones import time_zone_choices
+from apps.accounts.time_zones import canonical_time_zone, time_zone_choices
 
 
-class TimeZoneSelect(forms.Select):
-    """A select that the browser pre-fills with its own zone (static/js/app.js)."""
+class TimeZoneField(forms.ChoiceField):
+    """A time zone from the list; old spellings a browser may send are translated."""
 
-    def __init__(self) -> None:
-        super().__init__(attrs={"data-guess-time-zone": "true"})
+    default_error_messages = {
+        "invalid_choice": "Choose a time zone from the list, such as Europe/London.",
+    }
+
+    def __init__(self, *, guess_from_browser: bool = False, **kwargs: object) -> None:
+        # static/js/app.js pre-selects the browser's own zone in such a select.
+        attrs = {"data-guess-time-zone": "true"} if guess_from_browser else {}
+        super().__init__(choices=time_zone_choices, widget=forms.Select(attrs=attrs), **kwargs)
+
+    def to_python(self, value: object) -> str:
+        name = super().to_python(value)
+        return canonical_time_zone(name) or name
 
 
 class SignupExtrasForm(forms.Form):
     """Fields allauth adds to its sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    # allauth's sign-up form applies this order to its own fields and ours.
+    field_order = ["first_name", "email", "time_zone", "password1", "password2"]
 
     first_name = forms.CharField(
         label="What should we call you?",
@@ -23,11 +36,10 @@ class SignupExtrasForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label="Your time zone",
-        choices=time_zone_choices,
         initial="UTC",
-        widget=TimeZoneSelect(),
+        guess_from_browser=True,
         help_text="Interview times and reminders are shown in this zone.",
     )
 
@@ -44,9 +56,8 @@ class SignupExtrasForm(forms.Form):
 
 
 class PreferencesForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label="Time zone",
-        choices=time_zone_choices,
         help_text="Interview times and reminders are shown in this time zone.",
     )
 

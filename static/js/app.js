@@ -3,6 +3,8 @@
 
 // Pre-select the browser's own time zone in a select that asks for one,
 // unless the person has already chosen (a form shown again after an error).
+// A zone missing from the list is an old spelling (Chrome still says
+// "Asia/Calcutta"): it is added as an option and the server translates it.
 function guessTimeZone(root) {
   let zone;
   try {
@@ -13,7 +15,8 @@ function guessTimeZone(root) {
   if (!zone) return;
   root.querySelectorAll("select[data-guess-time-zone]").forEach((select) => {
     const known = Array.from(select.options).some((option) => option.value === zone);
-    if (known) select.value = zone;
+    if (!known) select.prepend(new Option(zone.replaceAll("_", " "), zone));
+    select.value = zone;
     select.removeAttribute("data-guess-time-zone");
   });
 }

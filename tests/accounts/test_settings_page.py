@@ -29,7 +29,7 @@ def test_an_unknown_time_zone_is_refused_and_the_name_typed_is_kept(visitors):
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Select a valid choice" in page
+    assert "Choose a time zone from the list" in page
     assert 'value="Olivia"' in page
     visitors.owner_user.refresh_from_db()
     assert visitors.owner_user.time_zone == "Europe/London"
