@@ -164,3 +164,33 @@ def test_an_unknown_url_gives_the_styled_404_page(client):
     page = response.content.decode()
     assert "find that page" in page
     assert "Back to Second Round" in page
+
+
+def test_changing_the_password_keeps_the_user_signed_in_and_the_old_one_stops_working(client):
+    user = UserFactory(email="olive@example.com")
+    client.force_login(user)
+
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert not user.check_password(PASSWORD)
+
+
+def test_changing_the_email_address_sends_a_confirmation_to_the_new_one(client):
+    user = UserFactory(email="olive@example.com")
+    client.force_login(user)
+
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "olive@new.example.com"})
+
+    assert response.status_code == 302
+    assert [message.to for message in mail.outbox] == [["olive@new.example.com"]]
+    confirm = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    client.post(confirm)
+    user.refresh_from_db()
+    assert user.email == "olive@new.example.com"
