@@ -2,6 +2,7 @@
 
 import signal
 import socket
+from pathlib import Path
 import subprocess
 import time
 import urllib.error
@@ -34,9 +35,22 @@ def _get(url: str):
         return None
 
 
+def _processes_started_with(variable: str) -> list[int]:
+    """Process ids whose environment holds `variable` (NAME=value)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if variable.encode() in environ.read_bytes().split(b"\0"):
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue  # the process ended while we looked
+    return found
+
+
 def test_run_command_serves_the_app_and_starts_a_worker_with_no_configuration(clean_env, manage_py, tmp_path):
     port = _free_port()
     log_path = tmp_path / "run.log"
+    var_dir = f"VAR_DIR={tmp_path / 'var'}"
     env = {**clean_env, "VAR_DIR": str(tmp_path / "var")}
     with log_path.open("w") as log:
         app = subprocess.Popen(
@@ -60,8 +74,11 @@ def test_run_command_serves_the_app_and_starts_a_worker_with_no_configuration(cl
         assert (tmp_path / "var" / "broker" / "queue").is_dir()
 
         app.send_signal(signal.SIGINT)  # what Ctrl-C sends
-        assert app.wait(timeout=30) == 0
-        _wait_for(lambda: _get(f"http://127.0.0.1:{port}/") is None, timeout=10, what="the server to stop")
+        assert app.wait(timeout=40) == 0
+        assert _get(f"http://127.0.0.1:{port}/") is None
+        # Nothing it started is left behind, and the worker shut down cleanly.
+        assert _processes_started_with(var_dir) == []
+        assert "ERROR" not in log_path.read_text()
     finally:
         if app.poll() is None:
             app.kill()

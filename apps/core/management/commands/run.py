@@ -78,21 +78,24 @@ class Command(BaseCommand):
                     stopping = True
             time.sleep(0.5)
 
-        for child in children.values():
-            _stop_group(child)
+        # The web server's auto-reloader leaves its real server running if only
+        # the parent is stopped, so the whole group is told; the worker is told
+        # alone, so that it shuts its own pool down cleanly (a warm shutdown).
+        _stop(children["web server"], whole_group=True)
+        _stop(children["worker"], whole_group=False)
         if exit_code:
             sys.exit(exit_code)
 
 
-def _stop_group(child: subprocess.Popen, grace_seconds: float = 10) -> None:
-    """Stop a child and everything it started, politely first."""
-    try:
-        os.killpg(child.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
+def _stop(child: subprocess.Popen, *, whole_group: bool, grace_seconds: float = 15) -> None:
+    """Ask a child to stop; kill whatever is left of its group after the grace period."""
+    with contextlib.suppress(ProcessLookupError):
+        if whole_group:
+            os.killpg(child.pid, signal.SIGTERM)
+        else:
+            child.send_signal(signal.SIGTERM)
     with contextlib.suppress(subprocess.TimeoutExpired):
         child.wait(timeout=grace_seconds)
-    # Anything of the group still alive after the grace period is killed.
     with contextlib.suppress(ProcessLookupError):
         os.killpg(child.pid, signal.SIGKILL)
     child.wait()
