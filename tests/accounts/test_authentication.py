@@ -125,6 +125,7 @@ def test_password_reset_email_arrives_and_its_link_sets_a_new_password(client):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["olive@example.com"]
+    assert message.subject == "[Second Round] Choose a new password"
     link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", message.body).group(0)
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200

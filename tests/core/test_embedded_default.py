@@ -2,11 +2,11 @@
 
 import signal
 import socket
-from pathlib import Path
 import subprocess
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
