@@ -79,3 +79,13 @@ def open_page(browser: Browser) -> Iterator:
     yield _open
     for context in contexts:
         context.close()
+
+
+def log_in(browser_page: BrowserPage, base_url: str, email: str, password: str) -> None:
+    """Log in through the real form, as a person would."""
+    page = browser_page.page
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base_url}/")
