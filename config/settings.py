@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "csp",
     "apps.core",
     "apps.accounts",
+    "apps.pipeline",
 ]
 
 MIDDLEWARE = [

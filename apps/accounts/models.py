@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -12,6 +13,10 @@ from apps.accounts.time_zones import is_valid_time_zone
 def validate_time_zone(value: str) -> None:
     if not is_valid_time_zone(value):
         raise ValidationError("Choose a time zone from the list, such as Europe/London.")
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -49,6 +54,10 @@ class User(AbstractUser):
         validators=[validate_time_zone],
         help_text="Interview times and reminders are shown in this time zone.",
     )
+
+    # The secret part of the personal calendar feed's address; replacing it
+    # cuts off every calendar that subscribed with the old one.
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from apps.pipeline import urls_calendar, urls_csv
+from apps.pipeline.views import applications, interviews
+
+app_name = "pipeline"
+
+urlpatterns = [
+    path("applications/", applications.application_list, name="application_list"),
+    path("applications/board/", applications.board, name="board"),
+    path("applications/new/", applications.application_create, name="application_create"),
+    path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
+    path("applications/<int:pk>/edit/", applications.application_edit, name="application_edit"),
+    path("applications/<int:pk>/move/", applications.application_move, name="application_move"),
+    path("applications/<int:pk>/archive/", applications.application_archive, name="application_archive"),
+    path(
+        "applications/<int:pk>/interviews/new/",
+        interviews.interview_create,
+        name="interview_create",
+    ),
+    path("interviews/<int:pk>/edit/", interviews.interview_edit, name="interview_edit"),
+    path("interviews/<int:pk>/cancel/", interviews.interview_cancel, name="interview_cancel"),
+    *urls_csv.urlpatterns,
+    *urls_calendar.urlpatterns,
+]

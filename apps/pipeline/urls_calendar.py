@@ -1,0 +1,2 @@
+# Calendar feed and .ics downloads (owned by the calendar work; see views/calendar.py).
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+# CSV export and import of applications (owned by the CSV work; see views/csv_io.py).
+urlpatterns: list = []
