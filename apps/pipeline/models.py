@@ -146,6 +146,7 @@ class Application(models.Model):
                 | models.Q(salary_max__isnull=True)
                 | models.Q(salary_min__lte=models.F("salary_max")),
                 name="application_salary_range_in_order",
+                violation_error_message="The lowest salary must not be more than the highest.",
             ),
         ]
 
@@ -156,8 +157,9 @@ class Application(models.Model):
     def is_closed(self) -> bool:
         return self.stage in Stage.exits()
 
-    def days_in_stage(self, now: dt.datetime | None = None) -> int:
-        return ((now or timezone.now()) - self.stage_changed_at).days
+    @property
+    def excitement_stars(self) -> str:
+        return "★" * (self.excitement or 0)
 
 
 class StageChangeQuerySet(models.QuerySet):

@@ -23,3 +23,15 @@ function guessTimeZone(root) {
 
 document.addEventListener("DOMContentLoaded", () => guessTimeZone(document));
 document.addEventListener("htmx:load", (event) => guessTimeZone(event.target));
+
+// A form marked data-submit-once ignores a second submit (a double click):
+// the server would recognise the repeat too, but this spares the round trip.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches || !form.matches("[data-submit-once]")) return;
+  if (form.dataset.submitting) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.submitting = "true";
+});

@@ -20,6 +20,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     owner = factory.SubFactory(UserFactory)
     company = factory.LazyAttribute(lambda o: CompanyFactory(owner=o.owner))

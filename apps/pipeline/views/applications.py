@@ -1,13 +1,172 @@
-from django.http import Http404
+from __future__ import annotations
 
-# Being written; interim so that the URLs import.
-application_list = board = application_create = application_detail = application_edit = None
-application_move = application_archive = None
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from apps.core.forms import add_service_errors
+from apps.pipeline import selectors, services
+from apps.pipeline.forms import ApplicationFilterForm, ApplicationForm, ArchiveForm, MoveForm
+from apps.pipeline.models import Application, Stage
+
+PAGE_SIZE = 25
 
 
-def _pending(request, **kwargs):
-    raise Http404
+def _owned_application(request: HttpRequest, pk: int) -> Application:
+    return get_object_or_404(Application.objects.for_user(request.user).select_related("company"), pk=pk)
 
 
-application_list = board = application_create = application_detail = application_edit = _pending
-application_move = application_archive = _pending
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    context = {"columns": selectors.board_columns(user=request.user, now=timezone.now()), "stages": Stage}
+    template = "pipeline/board.html#board" if request.htmx else "pipeline/board.html"
+    return render(request, template, context)
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    form = ApplicationFilterForm(request.GET or None, user=request.user)
+    filters = selectors.ApplicationFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ApplicationFilters(
+            query=data["q"],
+            stage=data["stage"],
+            company_id=data["company"].pk if data["company"] else None,
+            applied_from=data["applied_from"],
+            applied_to=data["applied_to"],
+            show=data["show"] or "open",
+            sort=data["sort"] or selectors.DEFAULT_SORT,
+        )
+    applications = selectors.application_search(user=request.user, filters=filters, now=timezone.now())
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "sort": filters.sort,
+        "query_without_page": query.urlencode(),
+        "has_filters": filters != selectors.ApplicationFilters(),
+    }
+    template = "pipeline/application_list.html#results" if request.htmx else "pipeline/application_list.html"
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@login_required
+def application_create(request: HttpRequest) -> HttpResponse:
+    initial = {"stage": request.GET["stage"]} if request.GET.get("stage") in Stage.values else {}
+    form = ApplicationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_create(owner=request.user, **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{application} is in your pipeline.")
+            return redirect("pipeline:application_detail", pk=application.pk)
+    return render(
+        request, "pipeline/application_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _owned_application(request, pk)
+    interviews = list(application.interviews.all())
+    has_round_two = any(i.round_number >= 2 and not i.is_cancelled for i in interviews)
+    context = {
+        "application": application,
+        "timeline": selectors.application_timeline(application=application),
+        "interviews": interviews,
+        "move_form": MoveForm(initial={"stage": application.stage}),
+        "offer_round_two": application.stage == Stage.SECOND_INTERVIEW and not has_round_two,
+        "round_two_odds": selectors.round_two_odds(user=request.user) if has_round_two else None,
+        "general_round_two_odds": selectors.GENERAL_ROUND_TWO_ODDS,
+        "now": timezone.now(),
+    }
+    return render(request, "pipeline/application_detail.html", context)
+
+
+@login_required
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _owned_application(request, pk)
+    initial = {name: getattr(application, name) for name in services.APPLICATION_FIELDS}
+    initial.update(company_name=application.company.name, role_title=application.role_title)
+    form = ApplicationForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(application=application, **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect("pipeline:application_detail", pk=application.pk)
+    return render(
+        request,
+        "pipeline/application_form.html",
+        {"form": form, "application": application},
+        status=400 if form.errors else 200,
+    )
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+@login_required
+@require_POST
+def application_move(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _owned_application(request, pk)
+    detail_url = reverse("pipeline:application_detail", args=[application.pk])
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a stage from the list.")
+        if request.htmx:
+            return HttpResponseClientRedirect(_safe_next(request, detail_url))
+        return redirect(_safe_next(request, detail_url))
+    move = services.application_move_stage(
+        application=application, to_stage=form.cleaned_data["stage"], note=form.cleaned_data["note"]
+    )
+    if move.moved:
+        messages.success(request, f"{move.application} moved to {move.application.get_stage_display()}.")
+    if move.round_two_missing:
+        # Offer the obvious next step: the round-2 interview, pre-filled.
+        messages.info(request, "When is the second interview? Add it now, or skip this for later.")
+        schedule_url = reverse("pipeline:interview_create", args=[application.pk]) + "?round=2"
+        return HttpResponseClientRedirect(schedule_url) if request.htmx else redirect(schedule_url)
+    if request.htmx and request.htmx.target == "board":
+        return board(request)
+    if request.htmx:
+        return HttpResponseClientRedirect(_safe_next(request, detail_url))
+    return redirect(_safe_next(request, detail_url))
+
+
+@login_required
+@require_POST
+def application_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _owned_application(request, pk)
+    form = ArchiveForm(request.POST)
+    form.is_valid()  # a checkbox: absent means False, never invalid
+    archived = form.cleaned_data.get("archived", False)
+    services.application_set_archived(application=application, archived=archived)
+    messages.success(
+        request,
+        f"{application} is archived: it has left the board and the list."
+        if archived
+        else f"{application} is back in your pipeline.",
+    )
+    return redirect("pipeline:application_detail", pk=application.pk)

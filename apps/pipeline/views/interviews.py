@@ -1,8 +1,80 @@
-from django.http import Http404
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.core.forms import add_service_errors
+from apps.pipeline import services
+from apps.pipeline.forms import InterviewForm
+from apps.pipeline.models import Application, Interview
 
 
-def _pending(request, **kwargs):
-    raise Http404
+def _owned_interview(request: HttpRequest, pk: int) -> Interview:
+    return get_object_or_404(
+        Interview.objects.for_user(request.user).select_related("application__company"), pk=pk
+    )
 
 
-interview_create = interview_edit = interview_cancel = _pending
+@login_required
+def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(
+        Application.objects.for_user(request.user).select_related("company"), pk=pk
+    )
+    suggested_round = services.next_round_number(application)
+    if request.GET.get("round", "").isdigit():
+        suggested_round = max(int(request.GET["round"]), 1)
+    form = InterviewForm(
+        request.POST or None, zone=request.user.zone, initial={"round_number": suggested_round}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            interview = services.interview_schedule(application=application, **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Round {interview.round_number} is in your calendar of interviews.")
+            return redirect("pipeline:application_detail", pk=application.pk)
+    return render(
+        request,
+        "pipeline/interview_form.html",
+        {"form": form, "application": application},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = _owned_interview(request, pk)
+    form = InterviewForm(
+        request.POST or None,
+        zone=request.user.zone,
+        editing=True,
+        initial=InterviewForm.initial_for(interview, request.user.zone),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interview_update(interview=interview, **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The interview is updated.")
+            return redirect("pipeline:application_detail", pk=interview.application_id)
+    return render(
+        request,
+        "pipeline/interview_form.html",
+        {"form": form, "application": interview.application, "interview": interview},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def interview_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = _owned_interview(request, pk)
+    services.interview_cancel(interview=interview)
+    messages.success(request, f"Round {interview.round_number} is cancelled. It stays in the history.")
+    return redirect("pipeline:application_detail", pk=interview.application_id)

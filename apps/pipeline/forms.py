@@ -1,0 +1,226 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import zoneinfo
+
+from django import forms
+
+from apps.pipeline.models import Company, InterviewFormat, InterviewOutcome, Stage, WorkMode
+
+EXCITEMENT_CHOICES = [("", "Not rated")] + [(str(n), "★" * n) for n in range(1, 6)]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class ApplicationForm(forms.Form):
+    company_name = forms.CharField(label="Company", max_length=200)
+    role_title = forms.CharField(label="Role", max_length=200)
+    stage = forms.ChoiceField(choices=Stage.choices, initial=Stage.APPLIED)
+    job_url = forms.URLField(label="Job link", max_length=500, required=False, assume_scheme="https")
+    source = forms.CharField(
+        max_length=100, required=False, help_text="Where you found it: a job board, a recruiter, a referral."
+    )
+    location = forms.CharField(max_length=200, required=False)
+    work_mode = forms.ChoiceField(
+        label="Work mode", choices=[("", "Not known"), *WorkMode.choices], required=False
+    )
+    salary_min = forms.IntegerField(label="Salary from", min_value=0, max_value=100_000_000, required=False)
+    salary_max = forms.IntegerField(label="Salary to", min_value=0, max_value=100_000_000, required=False)
+    salary_currency = forms.CharField(
+        label="Currency",
+        max_length=3,
+        min_length=3,
+        required=False,
+        help_text="Three letters: GBP, EUR, USD…",
+    )
+    next_step = forms.CharField(label="Next step", max_length=200, required=False)
+    decision_expected_on = forms.DateField(
+        label="Decision promised by",
+        required=False,
+        widget=DateInput(),
+        help_text="When they said you would hear.",
+    )
+    excitement = forms.TypedChoiceField(
+        choices=EXCITEMENT_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="How much you want it.",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20_000)
+    # Sent back with the form so that a second submission of it is recognised.
+    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: object, editing: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            # The stage moves with "Move to", which keeps the history.
+            del self.fields["stage"]
+            del self.fields["creation_token"]
+        elif not self.is_bound:
+            self.initial.setdefault("creation_token", uuid.uuid4())
+
+    def clean_company_name(self) -> str:
+        name = " ".join(self.cleaned_data["company_name"].split())
+        if not name:
+            raise forms.ValidationError("Type the company's name.")
+        return name
+
+    def clean_role_title(self) -> str:
+        title = " ".join(self.cleaned_data["role_title"].split())
+        if not title:
+            raise forms.ValidationError("Type the job title.")
+        return title
+
+    def clean_salary_currency(self) -> str:
+        currency = self.cleaned_data["salary_currency"].strip().upper()
+        if currency and not currency.isalpha():
+            raise forms.ValidationError("Use the three-letter code, such as GBP or EUR.")
+        return currency
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        low, high = cleaned.get("salary_min"), cleaned.get("salary_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("salary_max", "This is lower than the salary it starts from.")
+        return cleaned
+
+    def service_fields(self) -> dict:
+        """cleaned_data in the shape the services take."""
+        data = dict(self.cleaned_data)
+        for optional_text in ("work_mode",):
+            data[optional_text] = data.get(optional_text) or ""
+        return data
+
+
+class MoveForm(forms.Form):
+    stage = forms.ChoiceField(
+        choices=Stage.choices, error_messages={"invalid_choice": "Choose a stage from the list."}
+    )
+    note = forms.CharField(max_length=500, required=False)
+
+
+class ArchiveForm(forms.Form):
+    archived = forms.BooleanField(required=False)
+
+
+def combine_local(day: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime | None:
+    """The aware moment a wall-clock time names in `zone`, or None if the clocks skip it."""
+    local = dt.datetime.combine(day, time).replace(tzinfo=zone)
+    # In the hour that clocks skip in spring, the time does not exist: going to
+    # UTC and back lands on another wall-clock time.
+    round_trip = local.astimezone(dt.UTC).astimezone(zone)
+    if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return local
+
+
+class InterviewForm(forms.Form):
+    round_number = forms.IntegerField(label="Round", min_value=1, max_value=20)
+    date = forms.DateField(widget=DateInput())
+    start_time = forms.TimeField(label="Starts", widget=TimeInput())
+    end_time = forms.TimeField(label="Ends", widget=TimeInput())
+    format = forms.ChoiceField(choices=InterviewFormat.choices, initial=InterviewFormat.VIDEO)
+    location = forms.CharField(
+        label="Where", max_length=500, required=False, help_text="An address, or the meeting link."
+    )
+    outcome = forms.ChoiceField(choices=InterviewOutcome.choices, initial=InterviewOutcome.PENDING)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=20_000)
+    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: object, zone: zoneinfo.ZoneInfo, editing: bool = False, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        if editing:
+            del self.fields["creation_token"]
+        else:
+            # A new interview has not happened yet: its outcome is set later.
+            del self.fields["outcome"]
+            if not self.is_bound:
+                self.initial.setdefault("creation_token", uuid.uuid4())
+
+    @classmethod
+    def initial_for(cls, interview, zone: zoneinfo.ZoneInfo) -> dict:
+        starts, ends = interview.starts_at.astimezone(zone), interview.ends_at.astimezone(zone)
+        return {
+            "round_number": interview.round_number,
+            "date": starts.date(),
+            "start_time": starts.time(),
+            "end_time": ends.time(),
+            "format": interview.format,
+            "location": interview.location,
+            "outcome": interview.outcome,
+            "notes": interview.notes,
+        }
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        day, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
+        if day is None or start is None or end is None:
+            return cleaned
+        starts_at = combine_local(day, start, self.zone)
+        ends_at = combine_local(day, end, self.zone)
+        if starts_at is None:
+            self.add_error("start_time", "The clocks change then: that time does not exist on this day.")
+        if ends_at is None:
+            self.add_error("end_time", "The clocks change then: that time does not exist on this day.")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("end_time", "The interview must end after it starts.")
+        cleaned["starts_at"], cleaned["ends_at"] = starts_at, ends_at
+        return cleaned
+
+    def service_fields(self) -> dict:
+        data = {
+            name: self.cleaned_data[name]
+            for name in ("round_number", "format", "location", "outcome", "notes", "creation_token")
+            if name in self.fields
+        }
+        data["starts_at"] = self.cleaned_data["starts_at"]
+        data["ends_at"] = self.cleaned_data["ends_at"]
+        return data
+
+
+class ApplicationFilterForm(forms.Form):
+    """The list page's filters; they live in the query string so a view can be bookmarked."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    stage = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any stage"), ("active", "Still in play"), ("closed", "Closed"), *Stage.choices],
+    )
+    company = forms.ModelChoiceField(
+        queryset=Company.objects.none(), required=False, empty_label="Any company"
+    )
+    applied_from = forms.DateField(label="Applied from", required=False, widget=DateInput())
+    applied_to = forms.DateField(label="Applied to", required=False, widget=DateInput())
+    show = forms.ChoiceField(
+        required=False,
+        choices=[("open", "Not archived"), ("archived", "Archived only"), ("all", "Everything")],
+    )
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, user, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = Company.objects.for_user(user)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("applied_from"), cleaned.get("applied_to")
+        if start and end and start > end:
+            self.add_error("applied_to", "This is before the date it starts from.")
+        return cleaned

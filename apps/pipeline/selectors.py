@@ -1,0 +1,203 @@
+"""Reads of the pipeline that several views share. Every one starts from the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When, Window
+from django.db.models.functions import RowNumber
+
+from apps.accounts.models import User
+from apps.pipeline.models import Application, Interview, Stage, StageChange
+
+EXITS_KEY = "exits"
+BOARD_CARDS_PER_COLUMN = 20
+
+
+def with_next_interview(queryset: QuerySet[Application], *, now: dt.datetime) -> QuerySet[Application]:
+    """Annotate each application with the start of its next scheduled interview."""
+    upcoming = (
+        Interview.objects.filter(application=OuterRef("pk"), cancelled_at__isnull=True, starts_at__gte=now)
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    return queryset.annotate(next_interview_at=Subquery(upcoming))
+
+
+@dataclass
+class BoardColumn:
+    key: str
+    label: str
+    stages: list[str]
+    cards: list[Application] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.cards)
+
+
+def board_columns(
+    *, user: User, now: dt.datetime, per_column: int = BOARD_CARDS_PER_COLUMN
+) -> list[BoardColumn]:
+    """One column per active stage and one for every exit, in two queries whatever the data.
+
+    1. Count the open applications in each stage.
+    2. Fetch at most `per_column` cards per column, numbering rows within each
+       column with a window function (exits share one column).
+    """
+    columns = [
+        BoardColumn(key=stage.value, label=stage.label, stages=[stage.value]) for stage in Stage.active()
+    ]
+    exits = BoardColumn(key=EXITS_KEY, label="Closed", stages=[stage.value for stage in Stage.exits()])
+    columns.append(exits)
+    by_key = {column.key: column for column in columns}
+
+    def column_key(stage: str) -> str:
+        return EXITS_KEY if stage in exits.stages else stage
+
+    open_applications = Application.objects.for_user(user).open()
+    for row in open_applications.values("stage").annotate(count=Count("id")).order_by():
+        by_key[column_key(row["stage"])].total += row["count"]
+
+    column_expression = Case(When(stage__in=exits.stages, then=Value(EXITS_KEY)), default=F("stage"))
+    cards = (
+        with_next_interview(open_applications, now=now)
+        .select_related("company")
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[column_expression],
+                order_by=[F("stage_changed_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(position__lte=per_column)
+        .order_by("position")
+    )
+    for card in cards:
+        by_key[column_key(card.stage)].cards.append(card)
+    return columns
+
+
+SORTS = {
+    "company": ("company__name", "pk"),
+    "role": ("role_title", "pk"),
+    "stage": ("stage_order", "pk"),
+    "updated": ("updated_at", "pk"),
+    "applied": ("created_at", "pk"),
+    "next_interview": ("next_interview_at", "pk"),
+}
+DEFAULT_SORT = "-updated"
+
+
+@dataclass(frozen=True)
+class ApplicationFilters:
+    query: str = ""
+    stage: str = ""
+    company_id: int | None = None
+    applied_from: dt.date | None = None
+    applied_to: dt.date | None = None
+    show: str = "open"  # open | archived | all
+    sort: str = DEFAULT_SORT
+
+
+def application_search(*, user: User, filters: ApplicationFilters, now: dt.datetime) -> QuerySet[Application]:
+    """The list page's rows: filtered, searched and sorted, with the next interview."""
+    applications = Application.objects.for_user(user).select_related("company")
+    if filters.show == "open":
+        applications = applications.filter(archived=False)
+    elif filters.show == "archived":
+        applications = applications.filter(archived=True)
+    if filters.stage == "active":
+        applications = applications.exclude(stage__in=Stage.exits())
+    elif filters.stage == "closed":
+        applications = applications.filter(stage__in=Stage.exits())
+    elif filters.stage:
+        applications = applications.filter(stage=filters.stage)
+    if filters.company_id:
+        applications = applications.filter(company_id=filters.company_id)
+    if filters.applied_from:
+        applications = applications.filter(created_at__date__gte=filters.applied_from)
+    if filters.applied_to:
+        applications = applications.filter(created_at__date__lte=filters.applied_to)
+    for word in filters.query.split():
+        applications = applications.filter(
+            Q(company__name__icontains=word) | Q(role_title__icontains=word) | Q(notes__icontains=word)
+        )
+    applications = with_next_interview(applications, now=now).annotate(
+        stage_order=Case(*[When(stage=stage, then=Value(index)) for index, stage in enumerate(Stage.values)])
+    )
+    descending = filters.sort.startswith("-")
+    columns = SORTS.get(filters.sort.lstrip("-"), SORTS["updated"])
+    ordering = [
+        F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+        for column in columns
+    ]
+    return applications.order_by(*ordering)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: dt.datetime
+    kind: str  # "stage" or "interview"
+    stage_change: object | None = None
+    interview: Interview | None = None
+
+
+def application_timeline(*, application: Application) -> list[TimelineEntry]:
+    """Stage changes and interviews of one application, oldest first."""
+    entries = [
+        TimelineEntry(when=change.changed_at, kind="stage", stage_change=change)
+        for change in application.stage_changes.all()
+    ]
+    entries += [
+        TimelineEntry(when=interview.starts_at, kind="interview", interview=interview)
+        for interview in application.interviews.all()
+    ]
+    return sorted(entries, key=lambda entry: entry.when)
+
+
+# What a second interview usually means, before a user has history of their own.
+GENERAL_ROUND_TWO_ODDS = (
+    "A second interview means they are seriously considering you. In software roles about one "
+    "second-round candidate in three gets the offer, and employers usually see two to four people "
+    "at this stage; in crowded fields the odds are lower."
+)
+OWN_ODDS_THRESHOLD = 10
+
+
+@dataclass(frozen=True)
+class RoundTwoOdds:
+    second_rounds: int
+    offers: int
+
+    @property
+    def is_personal(self) -> bool:
+        return self.second_rounds >= OWN_ODDS_THRESHOLD
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.offers / self.second_rounds) if self.second_rounds else 0
+
+
+def round_two_odds(*, user: User) -> RoundTwoOdds:
+    """How often the user's own second rounds became offers.
+
+    Counted over applications whose second round is decided: they reached an
+    offer (even one later declined), or they closed without one.
+    """
+    got_an_offer = Exists(
+        StageChange.objects.filter(application=OuterRef("pk"), to_stage__in=[Stage.OFFER, Stage.ACCEPTED])
+    )
+    had_round_two = Exists(
+        Interview.objects.filter(application=OuterRef("pk"), round_number__gte=2, cancelled_at__isnull=True)
+    )
+    decided = (
+        Application.objects.for_user(user)
+        .filter(had_round_two)
+        .annotate(got_an_offer=got_an_offer)
+        .filter(Q(got_an_offer=True) | Q(stage__in=Stage.exits()))
+    )
+    totals = decided.aggregate(total=Count("pk"), offers=Count("pk", filter=Q(got_an_offer=True)))
+    return RoundTwoOdds(second_rounds=totals["total"], offers=totals["offers"])
