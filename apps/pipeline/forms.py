@@ -204,7 +204,10 @@ class ApplicationFilterForm(forms.Form):
         choices=[("", "Any stage"), ("active", "Still in play"), ("closed", "Closed"), *Stage.choices],
     )
     company = forms.ModelChoiceField(
-        queryset=Company.objects.none(), required=False, empty_label="Any company"
+        queryset=Company.objects.none(),
+        required=False,
+        empty_label="Any company",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     applied_from = forms.DateField(label="Applied from", required=False, widget=DateInput())
     applied_to = forms.DateField(label="Applied to", required=False, widget=DateInput())

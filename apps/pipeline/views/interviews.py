@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 
 from apps.core.forms import add_service_errors
@@ -36,7 +37,8 @@ def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Round {interview.round_number} is in your calendar of interviews.")
+            when = formats.date_format(timezone.localtime(interview.starts_at), "l j F")
+            messages.success(request, f"Round {interview.round_number} added for {when}.")
             return redirect("pipeline:application_detail", pk=application.pk)
     return render(
         request,
