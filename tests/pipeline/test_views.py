@@ -313,3 +313,74 @@ def test_a_round_two_interview_shows_the_general_odds_to_a_new_user(visitors, ap
     page = visitors.owner.get(reverse("pipeline:application_detail", args=[application.pk])).content.decode()
 
     assert "about one second-round candidate in three gets the offer" in page
+
+
+def _list(visitors, **query):
+    response = visitors.owner.get(reverse("pipeline:application_list"), query)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_the_list_filters_by_stage_company_dates_and_archive(visitors):
+    owner = visitors.owner_user
+    now = timezone.now()
+    acme = ApplicationFactory(owner=owner, role_title="Acme Role", stage=Stage.SCREENING)
+    old = ApplicationFactory(
+        owner=owner, role_title="Old Role", stage=Stage.REJECTED, stage_changed_at=now - dt.timedelta(days=60)
+    )
+    ApplicationFactory(owner=owner, role_title="Shelved Role", archived=True)
+
+    assert "Acme Role" in _list(visitors, stage=Stage.SCREENING)
+    assert "Old Role" not in _list(visitors, stage="active")
+    assert "Old Role" in _list(visitors, stage="closed")
+    assert "Old Role" not in _list(visitors, company=acme.company_id)
+    recent = _list(visitors, applied_from=(now - dt.timedelta(days=7)).date().isoformat())
+    assert "Acme Role" in recent and "Old Role" not in recent
+    assert "Shelved Role" not in _list(visitors)
+    assert "Shelved Role" in _list(visitors, show="archived")
+    assert old.role_title in _list(visitors, show="all", sort="-applied")
+
+
+def test_a_date_range_back_to_front_is_explained(visitors):
+    response = visitors.owner.get(
+        reverse("pipeline:application_list"), {"applied_from": "2026-05-01", "applied_to": "2026-04-01"}
+    )
+
+    assert response.status_code == 400
+    assert "This is before the date it starts from." in response.content.decode()
+
+
+def test_filtering_by_another_users_company_shows_an_error_not_their_data(visitors):
+    theirs = ApplicationFactory(owner=visitors.stranger_user, role_title="Their Role")
+
+    response = visitors.owner.get(reverse("pipeline:application_list"), {"company": theirs.company_id})
+
+    assert response.status_code == 400
+    assert "Their Role" not in response.content.decode()
+
+
+def test_the_list_answers_htmx_with_the_results_only(visitors):
+    ApplicationFactory(owner=visitors.owner_user, role_title="Data Engineer")
+
+    response = visitors.owner.get(
+        reverse("pipeline:application_list"), {"q": "data"}, headers={"HX-Request": "true"}
+    )
+
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="results">')
+    assert "Data Engineer" in page
+
+
+def test_a_user_with_ten_decided_second_rounds_sees_their_own_odds(visitors):
+    owner = visitors.owner_user
+    for index in range(10):
+        past_round = ApplicationFactory(owner=owner, stage=Stage.REJECTED if index % 5 else Stage.OFFER)
+        InterviewFactory(application=past_round, round_number=2)
+        if not index % 5:
+            past_round.stage_changes.update(to_stage=Stage.OFFER)
+    current = ApplicationFactory(owner=owner, stage=Stage.SECOND_INTERVIEW)
+    InterviewFactory(application=current, round_number=2)
+
+    page = visitors.owner.get(reverse("pipeline:application_detail", args=[current.pk])).content.decode()
+
+    assert "Of your own 10 decided second rounds, 2 became an offer (20%)." in page
