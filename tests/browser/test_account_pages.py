@@ -49,7 +49,7 @@ def test_the_404_page_offers_a_way_back(live_server, open_page):
     browser_page = open_page("desktop")
     page = browser_page.page
 
-    page.goto(f"{live_server.url}/applications/999999/")
+    page.goto(f"{live_server.url}/no-such-page/")
     expect(page.get_by_role("heading", level=1)).to_have_text("We can't find that page")
     browser_page.screenshot("not-found")
     page.get_by_role("link", name="Back to Second Round").click()
