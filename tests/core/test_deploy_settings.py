@@ -1,5 +1,7 @@
 import subprocess
 
+from tests.core.deploy import run_deploy_check
+
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "x7!kq2-production-like-secret-9f3b1c5d8e0a4b6c2d7e9f1a3b5c7d9e",
@@ -14,13 +16,7 @@ PRODUCTION = {
 def test_production_settings_pass_the_deployment_checklist(clean_env, manage_py, tmp_path):
     env = {**clean_env, **PRODUCTION, "VAR_DIR": str(tmp_path)}
 
-    result = subprocess.run(
-        [*manage_py, "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_deploy_check(manage_py, env)
 
     assert result.returncode == 0, result.stdout + result.stderr
 

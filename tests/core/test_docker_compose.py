@@ -6,10 +6,11 @@ own deployment checklist.
 """
 
 import re
-import subprocess
 from pathlib import Path
 
 import yaml
+
+from tests.core.deploy import run_deploy_check
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_SERVICES = ["migrate", "web", "worker", "beat"]
@@ -60,12 +61,6 @@ def test_the_compose_defaults_pass_the_deployment_checklist(clean_env, manage_py
     # The hosts only exist inside the compose network; checks do not connect.
     env.update(clean_env, VAR_DIR=str(tmp_path))
 
-    result = subprocess.run(
-        [*manage_py, "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_deploy_check(manage_py, env)
 
     assert result.returncode == 0, result.stdout + result.stderr
