@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.pipeline",
+    "apps.journal",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,2 @@
+# Journal insights (owned by the insights work; see views/insights.py).
+urlpatterns: list = []
