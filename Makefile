@@ -13,7 +13,7 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py run --host $(HOST) --port $(PORT)
 
 ## test: install, then run the whole suite on Postgres and Redis at 127.0.0.1
-test: $(VENV)/.installed browser
+test: $(VENV)/.installed node_modules/.installed browser
 	$(BIN)/python -m pytest
 
 ## lint: ruff, as CI runs it
@@ -29,6 +29,11 @@ format: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock ".[dev]"
+	touch $@
+
+# axe-core, injected into pages by the browser tests to check accessibility.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # Browser tests drive Debian's Chromium; Playwright cannot download its own here.

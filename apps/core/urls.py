@@ -4,4 +4,5 @@ from apps.core import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sw.js", views.service_worker, name="service_worker"),
 ]

@@ -35,3 +35,9 @@ document.addEventListener("submit", (event) => {
   }
   form.dataset.submitting = "true";
 });
+
+// Pages kept for working offline hold private notes: a signed-out browser
+// (a shared computer, after logging out) drops them.
+if (document.body && document.body.hasAttribute("data-signed-out") && "caches" in window) {
+  caches.delete("second-round-offline-v1");
+}

@@ -81,7 +81,8 @@ def application_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _owned_application(request, pk)
-    interviews = list(application.interviews.all())
+    # Each interview's reflection (journal app) is shown beside it: fetch them together.
+    interviews = list(application.interviews.select_related("reflection"))
     has_round_two = any(i.round_number >= 2 and not i.is_cancelled for i in interviews)
     context = {
         "application": application,
