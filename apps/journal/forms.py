@@ -79,6 +79,8 @@ class ReflectionForm(forms.Form):
     gut_note = _text("Notes", NOTE_MAX_LENGTH, 2)
     # The version the page was loaded at: saving over a newer one is a conflict.
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # Set by static/js/reflection.js: which copy of the form this is.
+    editor = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
     def right_job_fields(
         self,
@@ -91,13 +93,16 @@ class ReflectionForm(forms.Form):
     def reflection_fields(self) -> dict[str, object]:
         data = dict(self.cleaned_data)
         data.pop("version")
+        data.pop("editor")
         return data
 
     @classmethod
     def initial_from(cls, reflection) -> dict[str, object]:
         if reflection is None:
             return {"version": 0}
-        initial = {name: getattr(reflection, name) for name in cls.base_fields if name != "version"}
+        initial = {
+            name: getattr(reflection, name) for name in cls.base_fields if name not in ("version", "editor")
+        }
         initial["version"] = reflection.version
         return initial
 

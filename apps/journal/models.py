@@ -53,6 +53,10 @@ class Reflection(models.Model):
     # Grows with every save; a save that starts from an older version is a
     # conflict (another tab or device saved in between) and is refused.
     version = models.PositiveIntegerField(default=0)
+    # Which copy of the form (one browser tab, kept across reloads) saved last.
+    # Saves in between from that same copy are its own saves whose answers were
+    # lost on the way back (a train in a tunnel), not someone else's work.
+    last_editor = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     finalised_at = models.DateTimeField(null=True, blank=True)

@@ -46,6 +46,7 @@ def reflection_save(
     interview: Interview,
     fields: dict[str, object],
     base_version: int,
+    editor: str = "",
     finalise: bool = False,
     now: dt.datetime | None = None,
 ) -> Reflection:
@@ -54,7 +55,9 @@ def reflection_save(
     1. Make the row if this is the first save (two first saves at once: one makes it).
     2. Lock it, so two saves cannot both read the same version.
     3. A save from an older version would silently drop the other copy's words:
-       refuse it with ReflectionConflict, carrying the current text.
+       refuse it with ReflectionConflict, carrying the current text. Unless the
+       newer versions came from this same `editor` (its answers were lost on the
+       way back): those words are already in what it sends now.
     """
     now = now or timezone.now()
     unknown = set(fields) - set(REFLECTION_FIELDS)
@@ -62,7 +65,8 @@ def reflection_save(
         raise TypeError(f"unknown reflection fields: {sorted(unknown)}")
     created = Reflection.objects.get_or_create(interview=interview, defaults={"created_at": now})[0]
     reflection = Reflection.objects.select_for_update().get(pk=created.pk)
-    if reflection.version != base_version:
+    saved_by_this_copy = bool(editor) and reflection.last_editor == editor
+    if reflection.version != base_version and not saved_by_this_copy:
         raise ReflectionConflict(reflection)
     for name, value in fields.items():
         setattr(reflection, name, value)
@@ -70,6 +74,7 @@ def reflection_save(
         reflection.status = Reflection.Status.FINAL
         reflection.finalised_at = now
     reflection.version += 1
+    reflection.last_editor = editor
     reflection.updated_at = now
     reflection.save()
     return reflection

@@ -1,2 +1,8 @@
 # Journal insights (owned by the insights work; see views/insights.py).
-urlpatterns: list = []
+from django.urls import path
+
+from apps.journal.views import insights
+
+urlpatterns = [
+    path("journal/insights/", insights.insights, name="insights"),
+]

@@ -18,6 +18,10 @@
   const serverSavedAt = Number(form.dataset.serverSavedAt || 0) * 1000;
   const status = document.getElementById("save-status");
   const versionInput = form.elements.namedItem("version");
+  const editorInput = form.elements.namedItem("editor");
+  // This copy of the form. The server lets it save over its own earlier saves
+  // (whose answers may have been lost offline) but not over another tab's.
+  editorInput.value = window.crypto && crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
   const SAVE_DELAY_MS = 2000;
   const RETRY_MS = 10000;
 
@@ -39,7 +43,7 @@
   function fieldsOf() {
     const fields = {};
     for (const [name, value] of new FormData(form)) {
-      if (name === "csrfmiddlewaretoken" || name === "version") continue;
+      if (name === "csrfmiddlewaretoken" || name === "version" || name === "editor") continue;
       (fields[name] = fields[name] || []).push(value);
     }
     return fields;
@@ -47,7 +51,7 @@
 
   function applyFields(fields) {
     for (const element of form.elements) {
-      if (!element.name || element.name === "csrfmiddlewaretoken" || element.name === "version") continue;
+      if (!element.name || ["csrfmiddlewaretoken", "version", "editor"].includes(element.name)) continue;
       const values = fields[element.name] || [];
       if (element.type === "checkbox" || element.type === "radio") {
         element.checked = values.includes(element.value);
@@ -70,7 +74,12 @@
     try {
       localStorage.setItem(
         storageKey,
-        JSON.stringify({ savedAt: Date.now(), version: Number(versionInput.value), fields: fieldsOf() })
+        JSON.stringify({
+          savedAt: Date.now(),
+          version: Number(versionInput.value),
+          editor: editorInput.value,
+          fields: fieldsOf(),
+        })
       );
     } catch (error) {
       // Storage full or disabled: the server copy is then the only one.
@@ -233,6 +242,7 @@
     // Saving from the version the local copy started from: if the server has
     // moved on since, the conflict check shows both.
     versionInput.value = local.version;
+    editorInput.value = local.editor || editorInput.value;
     localBox.hidden = true;
     keepLocal();
     save();

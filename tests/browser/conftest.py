@@ -58,10 +58,11 @@ class BrowserPage:
         if message.type == "error" and "status of 400" not in message.text:
             self.console_errors.append(message.text)
 
-    def screenshot(self, name: str) -> Path:
+    def screenshot(self, name: str, *, full_page: bool = True) -> Path:
+        """Save what the person sees; full_page=False keeps to one screen, as on a phone."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}-{self.device}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def has_horizontal_scroll(self) -> bool:

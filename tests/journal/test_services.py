@@ -76,3 +76,26 @@ def test_practising_a_lesson_records_when_and_reopening_clears_it(owner):
     assert (lesson.status, lesson.practised_at) == (Lesson.Status.PRACTISED, NOON)
     services.lesson_set_practised(lesson=lesson, practised=False)
     assert (lesson.status, lesson.practised_at) == (Lesson.Status.OPEN, None)
+
+
+def test_a_copy_whose_answer_was_lost_can_save_over_its_own_earlier_save(interview):
+    # The phone's save reached the server but the reply was lost in a tunnel:
+    # the phone still thinks it is at version 0 and sends everything again.
+    services.reflection_save(
+        interview=interview, fields={"account": "Part one"}, base_version=0, editor="phone"
+    )
+
+    reflection = services.reflection_save(
+        interview=interview, fields={"account": "Part one, part two"}, base_version=0, editor="phone"
+    )
+
+    assert (reflection.account, reflection.version) == ("Part one, part two", 2)
+
+
+def test_another_copy_may_not_save_over_it(interview):
+    services.reflection_save(interview=interview, fields={"account": "Phone"}, base_version=0, editor="phone")
+
+    with pytest.raises(services.ReflectionConflict):
+        services.reflection_save(
+            interview=interview, fields={"account": "Laptop"}, base_version=0, editor="laptop"
+        )

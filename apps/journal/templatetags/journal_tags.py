@@ -13,8 +13,5 @@ LESSONS_SHOWN = 5
 
 @register.simple_tag(takes_context=True)
 def open_lessons(context: template.Context) -> list:
-    """The signed-in user's open lessons, fetched once per page however often asked."""
-    cache = context.render_context
-    if "open_lessons" not in cache:
-        cache["open_lessons"] = list(selectors.open_lessons(user=context["request"].user)[:LESSONS_SHOWN])
-    return cache["open_lessons"]
+    """The signed-in user's open lessons: call once per page, then pass the list down."""
+    return list(selectors.open_lessons(user=context["request"].user)[:LESSONS_SHOWN])

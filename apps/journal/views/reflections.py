@@ -42,6 +42,7 @@ def reflect(request: HttpRequest, pk: int) -> HttpResponse:
                     interview=interview,
                     fields=form.reflection_fields(),
                     base_version=form.cleaned_data["version"],
+                    editor=form.cleaned_data["editor"],
                     finalise="finalise" in request.POST,
                 )
             except services.ReflectionConflict as error:
@@ -101,7 +102,10 @@ def autosave(request: HttpRequest, pk: int) -> JsonResponse:
         return JsonResponse({"errors": errors}, status=400)
     try:
         reflection = services.reflection_save(
-            interview=interview, fields=form.reflection_fields(), base_version=form.cleaned_data["version"]
+            interview=interview,
+            fields=form.reflection_fields(),
+            base_version=form.cleaned_data["version"],
+            editor=form.cleaned_data["editor"],
         )
     except services.ReflectionConflict as error:
         current = error.current
