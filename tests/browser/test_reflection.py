@@ -104,3 +104,11 @@ def test_the_reflection_form_has_no_serious_accessibility_problems(live_server, 
     ]
     print(f"\naxe-core: {len(result['violations'])} violations, {len(serious)} serious or critical")
     assert serious == []
+
+
+def test_the_reflection_form_fits_a_small_phone(live_server, open_page, interview):
+    browser_page = open_page("small-phone")
+    _open_form(browser_page, live_server, interview)
+
+    assert not browser_page.has_horizontal_scroll()
+    assert browser_page.console_errors == []
