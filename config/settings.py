@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.pipeline",
     "apps.journal",
+    "apps.reminders",
 ]
 
 MIDDLEWARE = [
@@ -198,7 +199,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job is listed here, each with when it runs.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Every minute (tests shorten it): email the reminders that are due.
+    "dispatch-due-reminders": {
+        "task": "apps.reminders.tasks.dispatch_due_reminders",
+        "schedule": float(env_int("REMINDER_DISPATCH_SECONDS", 60)),
+    },
+    # Every hour: a nudge for applications quiet for two weeks (one per quiet spell).
+    "nudge-quiet-applications": {
+        "task": "apps.reminders.tasks.nudge_quiet_applications",
+        "schedule": 3600.0,
+    },
+}
+# A dispatch that takes longer than its minute must not pile up copies of itself.
+CELERY_TASK_TIME_LIMIT = 600
 
 # --- Internationalisation ---------------------------------------------------
 

@@ -35,6 +35,7 @@ from apps.pipeline.models import (
     WorkMode,
 )
 from apps.pipeline.services import company_get_or_create
+from apps.reminders import services as reminders
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -603,6 +604,9 @@ def application_import_perform(
         ],
         batch_size=2000,
     )
+    for application in applications:
+        if application.decision_expected_on:
+            reminders.schedule_follow_up(application=application, now=now)
     application_import.imported_at = now
     return len(applications)
 

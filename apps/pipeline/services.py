@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.pipeline.models import Application, Company, Interview, InterviewFormat, Stage, StageChange
+from apps.reminders import services as reminders
 
 
 def company_get_or_create(*, owner: User, name: str) -> Company:
@@ -89,6 +90,7 @@ def application_create(
             raise
         return Application.objects.for_user(owner).get(creation_token=creation_token)
     StageChange.objects.create(application=application, from_stage="", to_stage=stage, changed_at=now)
+    reminders.schedule_follow_up(application=application)
     return application
 
 
@@ -105,6 +107,7 @@ def application_update(
         setattr(application, name, value)
     application.full_clean(exclude=["owner", "company"])
     application.save()
+    reminders.schedule_follow_up(application=application)
     return application
 
 
@@ -139,8 +142,10 @@ def application_move_stage(
     application.stage = to_stage
     application.stage_changed_at = now
     application.save(update_fields=["stage", "stage_changed_at", "updated_at"])
-    # Moving to an exit stage will dismiss the application's pending reminders
-    # here, through the reminders API, once the reminders app exists.
+    if to_stage in Stage.exits():
+        reminders.cancel_for(application=application)
+    else:
+        reminders.application_news(application=application)
     round_two_missing = (
         to_stage == Stage.SECOND_INTERVIEW
         and not application.interviews.scheduled().filter(round_number__gte=2).exists()
@@ -151,6 +156,10 @@ def application_move_stage(
 def application_set_archived(*, application: Application, archived: bool) -> Application:
     application.archived = archived
     application.save(update_fields=["archived", "updated_at"])
+    if archived:
+        reminders.cancel_for(application=application)
+    else:
+        reminders.schedule_follow_up(application=application)
     return application
 
 
@@ -204,8 +213,7 @@ def interview_schedule(
         if creation_token is None:
             raise
         return application.interviews.get(creation_token=creation_token)
-    # Reminders for the interview (thank-you note, debrief, reflection) are
-    # scheduled here through the reminders API once that app exists.
+    reminders.schedule_for_interview(interview=interview)
     return interview
 
 
@@ -231,6 +239,8 @@ def interview_update(
         interview.sequence += 1
     interview.full_clean(exclude=["application"])
     interview.save()
+    if rescheduled:
+        reminders.schedule_for_interview(interview=interview)
     return interview
 
 
@@ -245,4 +255,5 @@ def interview_cancel(*, interview: Interview, now: dt.datetime | None = None) ->
     interview.cancelled_at = now or timezone.now()
     interview.sequence += 1
     interview.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+    reminders.cancel_for(interview=interview)
     return interview

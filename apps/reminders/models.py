@@ -1,0 +1,118 @@
+"""Reminders: rows the dispatcher sends, never long-delayed Celery tasks.
+
+A Celery task with a far-off ETA can be delivered twice by Redis (past the
+visibility timeout); a row with a status and a claim cannot be sent twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from apps.pipeline.models import Application, Interview
+
+
+class Kind(models.TextChoices):
+    THANK_YOU = "thank_you", "Send a thank-you note"
+    RECRUITER_DEBRIEF = "recruiter_debrief", "Debrief with your recruiter"
+    REFLECTION_PROMPT = "reflection_prompt", "Reflect on the interview"
+    REFERENCE_HEADS_UP = "reference_heads_up", "Give your referees a heads-up"
+    REFERENCE_THANKS = "reference_thanks", "Thank your referee"
+    FOLLOW_UP = "follow_up", "Follow up on a promised decision"
+    NUDGE = "nudge", "Nudge a quiet application"
+    PREP_REVIEW = "prep_review", "Review your prep for tomorrow"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    DONE = "done", "Done"
+    SNOOZED = "snoozed", "Snoozed"
+    DISMISSED = "dismissed", "Dismissed"
+    FAILED = "failed", "Could not be sent"
+
+
+# Statuses in which a reminder still waits to be emailed.
+WAITING = [Status.PENDING, Status.SNOOZED]
+# Statuses in which the person still has something to do.
+OPEN = [Status.PENDING, Status.SNOOZED, Status.SENDING, Status.SENT, Status.FAILED]
+
+
+class ReminderQuerySet(models.QuerySet):
+    def for_user(self, user) -> ReminderQuerySet:
+        return self.filter(owner=user)
+
+    def waiting(self) -> ReminderQuerySet:
+        return self.filter(status__in=WAITING)
+
+
+class Reminder(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    # When the thing should be done: what the person sees.
+    due_at = models.DateTimeField()
+    # When the dispatcher should next try to email it: the due time moved past
+    # quiet hours, a snooze, or a retry after an SMTP error.
+    next_try_at = models.DateTimeField()
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    interview = models.ForeignKey(
+        Interview, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    # A contact or a reference the reminder is about, named by the contacts app.
+    subject_key = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # kind + what it is about: one event never makes two reminders.
+    dedupe_key = models.CharField(max_length=128, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        indexes = [
+            models.Index(fields=["status", "next_try_at"], name="reminder_dispatch_idx"),
+            models.Index(fields=["owner", "status", "due_at"], name="reminder_owner_idx"),
+            models.Index(fields=["status", "claimed_at"], name="reminder_claims_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    def is_due(self, now: dt.datetime | None = None) -> bool:
+        return self.status in WAITING and self.due_at <= (now or timezone.now())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+
+class ReminderSettings(models.Model):
+    """A person's choices about reminders. Missing row = the defaults."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_settings"
+    )
+    # Kinds switched off; everything else is on.
+    kinds_off = models.JSONField(default=list, blank=True)
+    thank_you_delay_hours = models.PositiveSmallIntegerField(default=2)
+    prep_review_lead_hours = models.PositiveSmallIntegerField(default=24)
+    quiet_from = models.TimeField(default=dt.time(21, 0))
+    quiet_until = models.TimeField(default=dt.time(8, 0))
+
+    def __str__(self) -> str:
+        return f"Reminder settings of {self.owner}"
+
+    def wants(self, kind: str) -> bool:
+        return kind not in self.kinds_off
