@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from apps.journal import selectors as journal_selectors
+from apps.reminders import selectors as reminder_selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,6 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 user=request.user, now=timezone.now()
             )[:5],
             "open_lessons": journal_selectors.open_lessons(user=request.user)[:5],
+            "reminders": reminder_selectors.reminder_board(user=request.user, now=timezone.now()),
         }
         return render(request, "dashboard/home.html", context)
     return render(request, "core/landing.html")

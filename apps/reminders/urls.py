@@ -1,0 +1,12 @@
+from django.urls import path
+
+from apps.reminders import urls_links, views
+
+app_name = "reminders"
+
+urlpatterns = [
+    path("reminders/", views.reminder_list, name="reminders"),
+    path("reminders/settings/", views.reminder_settings, name="settings"),
+    path("reminders/<int:pk>/<slug:action>/", views.reminder_action, name="action"),
+    *urls_links.urlpatterns,
+]
