@@ -39,3 +39,18 @@ def visitors(owner, stranger) -> Visitors:
         stranger=stranger_client,
         anonymous=Client(),
     )
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback; Django's mail goes to it for the test."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    yield server
+    server.stop()
