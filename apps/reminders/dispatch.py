@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
@@ -98,6 +99,10 @@ def send_batch(*, token: uuid.UUID, ids: list[int], now: dt.datetime) -> Dispatc
         .order_by("next_try_at", "pk")
     )
     connection = get_connection()
+    # One SMTP session for the whole batch. If the server is down, each message
+    # tries to connect again on its own, and the failure is recorded for it.
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        connection.open()
     try:
         for reminder in reminders:
             _send_one(reminder, token=token, now=now, connection=connection, report=report)
