@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.accounts.forms import PreferencesForm
@@ -52,9 +53,10 @@ def reminder_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         status = 200
     if request.htmx:
         return render(request, "reminders/_reminder.html", {"reminder": reminder}, status=status)
-    return redirect(
-        request.POST.get("next") if request.POST.get("next", "").startswith("/") else "reminders:reminders"
-    )
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("reminders:reminders")
 
 
 @login_required

@@ -5,7 +5,7 @@ import pytest
 from apps.reminders import dispatch
 from apps.reminders.models import Kind, Reminder, ReminderSettings, Status
 from tests.helpers import confirm_email
-from tests.pipeline.factories import ApplicationFactory
+from tests.pipeline.factories import ApplicationFactory, CompanyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ NOON = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def application(owner):
     confirm_email(owner)
-    return ApplicationFactory(owner=owner, company__name="Acme")
+    return ApplicationFactory(owner=owner, company=CompanyFactory(owner=owner, name="Acme"))
 
 
 def _reminder(application, *, due=NOON, kind=Kind.NUDGE, key="", **fields) -> Reminder:
