@@ -83,3 +83,51 @@ def test_run_command_serves_the_app_and_starts_a_worker_with_no_configuration(cl
         if app.poll() is None:
             app.kill()
             app.wait()
+
+
+SEED_AN_INTERVIEW_THAT_ENDED = """
+import datetime as dt
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+from apps.accounts.models import User
+from apps.pipeline import services
+from apps.reminders.models import ReminderSettings
+user = User.objects.create_user("laptop@example.com", "a long enough passphrase")
+EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+ReminderSettings.objects.create(owner=user, quiet_from=dt.time(0), quiet_until=dt.time(0))
+application = services.application_create(owner=user, company_name="Embedded Ltd", role_title="Engineer")
+ended = timezone.now() - dt.timedelta(hours=3)
+services.interview_schedule(application=application, starts_at=ended - dt.timedelta(hours=1), ends_at=ended)
+"""
+
+
+def test_reminders_really_fire_on_the_embedded_default(clean_env, manage_py, tmp_path):
+    port = _free_port()
+    var = tmp_path / "var"
+    env = {**clean_env, "VAR_DIR": str(var), "REMINDER_DISPATCH_SECONDS": "2"}
+    with (tmp_path / "run.log").open("w") as log:
+        app = subprocess.Popen(
+            [*manage_py, "run", "--port", str(port), "--no-reload"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_for(lambda: " ready." in (tmp_path / "run.log").read_text(), timeout=60, what="the worker")
+        subprocess.run(
+            [*manage_py, "shell", "-c", SEED_AN_INTERVIEW_THAT_ENDED], env=env, check=True, timeout=60
+        )
+
+        def thank_you_mail() -> str | None:
+            for path in (var / "mail").glob("*.log"):
+                text = path.read_text()
+                if "Subject: Send Embedded Ltd a thank-you note" in text:
+                    return text
+            return None
+
+        mail = _wait_for(thank_you_mail, timeout=60, what="the thank-you reminder in var/mail/")
+        assert "X-Second-Round-Reminder:" in mail
+    finally:
+        app.send_signal(signal.SIGINT)
+        app.wait(timeout=40)

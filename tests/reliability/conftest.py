@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -35,6 +36,8 @@ def process_env(tmp_path, smtp_server) -> dict[str, str]:
         EMAIL_URL=smtp_server.url,
         VAR_DIR=str(tmp_path / "var"),
         SITE_URL="http://testserver",
+        # Links the worker signs must verify here: one secret, as in production.
+        SECRET_KEY=settings.SECRET_KEY,
     )
     return env
 
