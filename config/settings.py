@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.pipeline",
     "apps.journal",
+    "apps.contacts",
     "apps.reminders",
 ]
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("apps.pipeline.urls")),
     path("", include("apps.journal.urls")),
     path("", include("apps.reminders.urls")),
+    path("", include("apps.contacts.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

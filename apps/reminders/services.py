@@ -151,9 +151,50 @@ def schedule_follow_up(*, application: Application, now: dt.datetime | None = No
     )
 
 
+# From these stages on, referees may be called: they should hear it from you first.
+REFEREE_CALL_STAGES = ["second_interview", "final_round", "reference_check", "offer"]
+
+
 def application_news(*, application: Application) -> None:
-    """The application moved: no need to chase it any more."""
+    """The application moved: no need to chase it any more; referees may need warning."""
     cancel_for(application=application, kinds=[Kind.FOLLOW_UP, Kind.NUDGE])
+    if application.stage in REFEREE_CALL_STAGES:
+        for reference in application.references.filter(status="asked").select_related("referee"):
+            reference_heads_up(reference=reference)
+
+
+def reference_heads_up(*, reference) -> Reminder | None:
+    """Tell a referee a call may come: now, since the application is far enough along."""
+    application = reference.application
+    if not settings_for(application.owner).wants(Kind.REFERENCE_HEADS_UP):
+        return None
+    now = timezone.now()
+    return _upsert(
+        owner=application.owner,
+        kind=Kind.REFERENCE_HEADS_UP,
+        due_at=now,
+        dedupe_key=f"{Kind.REFERENCE_HEADS_UP}:reference:{reference.pk}",
+        application=application,
+        subject_key=f"reference:{reference.pk}",
+    )
+
+
+def reference_progressed(*, reference) -> None:
+    """A reference moved on: close what is done, ask for the thank-you once it is given."""
+    key = f"reference:{reference.pk}"
+    if reference.status in ("heads_up_sent", "given", "thanked"):
+        _close(Reminder.objects.filter(kind=Kind.REFERENCE_HEADS_UP, subject_key=key), Status.DONE)
+    if reference.status == "given" and settings_for(reference.application.owner).wants(Kind.REFERENCE_THANKS):
+        _upsert(
+            owner=reference.application.owner,
+            kind=Kind.REFERENCE_THANKS,
+            due_at=timezone.now(),
+            dedupe_key=f"{Kind.REFERENCE_THANKS}:reference:{reference.pk}",
+            application=reference.application,
+            subject_key=key,
+        )
+    if reference.status == "thanked":
+        _close(Reminder.objects.filter(kind=Kind.REFERENCE_THANKS, subject_key=key), Status.DONE)
 
 
 def nudge_quiet_applications(*, now: dt.datetime | None = None) -> int:

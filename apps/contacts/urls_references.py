@@ -1,0 +1,2 @@
+# References: referees per application and their steps (see views/references.py).
+urlpatterns: list = []
