@@ -140,13 +140,14 @@ def application_search(*, user: User, filters: ApplicationFilters, now: dt.datet
 @dataclass(frozen=True)
 class TimelineEntry:
     when: dt.datetime
-    kind: str  # "stage" or "interview"
+    kind: str  # "stage", "interview" or "interaction"
     stage_change: object | None = None
     interview: Interview | None = None
+    interaction: object | None = None
 
 
 def application_timeline(*, application: Application) -> list[TimelineEntry]:
-    """Stage changes and interviews of one application, oldest first."""
+    """Stage changes, interviews and logged conversations of one application, oldest first."""
     entries = [
         TimelineEntry(when=change.changed_at, kind="stage", stage_change=change)
         for change in application.stage_changes.all()
@@ -154,6 +155,11 @@ def application_timeline(*, application: Application) -> list[TimelineEntry]:
     entries += [
         TimelineEntry(when=interview.starts_at, kind="interview", interview=interview)
         for interview in application.interviews.all()
+    ]
+    # Calls, emails and feedback logged by the contacts app on this application.
+    entries += [
+        TimelineEntry(when=interaction.happened_at, kind="interaction", interaction=interaction)
+        for interaction in application.interactions.select_related("contact")
     ]
     return sorted(entries, key=lambda entry: entry.when)
 

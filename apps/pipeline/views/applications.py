@@ -21,7 +21,12 @@ PAGE_SIZE = 25
 
 
 def _owned_application(request: HttpRequest, pk: int) -> Application:
-    return get_object_or_404(Application.objects.for_user(request.user).select_related("company"), pk=pk)
+    return get_object_or_404(
+        Application.objects.for_user(request.user)
+        .select_related("company")
+        .prefetch_related("contact_links__contact"),
+        pk=pk,
+    )
 
 
 @login_required
@@ -81,8 +86,11 @@ def application_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _owned_application(request, pk)
-    # Each interview's reflection (journal app) is shown beside it: fetch them together.
-    interviews = list(application.interviews.select_related("reflection"))
+    # Each interview's reflection (journal app) and people (contacts app) are shown
+    # beside it: fetched together, so a long history costs no more queries.
+    interviews = list(
+        application.interviews.select_related("reflection").prefetch_related("participants__contact")
+    )
     has_round_two = any(i.round_number >= 2 and not i.is_cancelled for i in interviews)
     context = {
         "application": application,
