@@ -5,6 +5,7 @@ import uuid
 import zoneinfo
 
 from django import forms
+from django.apps import apps as django_apps
 
 from apps.pipeline.models import Company, InterviewFormat, InterviewOutcome, Stage, WorkMode
 
@@ -209,6 +210,12 @@ class ApplicationFilterForm(forms.Form):
         empty_label="Any company",
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    recruiter = forms.ModelChoiceField(
+        queryset=Company.objects.none(),  # the user's recruiters, set in __init__
+        required=False,
+        empty_label="Any recruiter",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     applied_from = forms.DateField(label="Applied from", required=False, widget=DateInput())
     applied_to = forms.DateField(label="Applied to", required=False, widget=DateInput())
     show = forms.ChoiceField(
@@ -220,6 +227,12 @@ class ApplicationFilterForm(forms.Form):
     def __init__(self, *args: object, user, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["company"].queryset = Company.objects.for_user(user)
+        # People live in the contacts app, which links them to applications;
+        # looked up by name so the pipeline does not import it.
+        contact_model = django_apps.get_model("contacts", "Contact")
+        self.fields["recruiter"].queryset = contact_model.objects.for_user(user).filter(
+            kind__in=["recruiter_agency", "recruiter_in_house"]
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()

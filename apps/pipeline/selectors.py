@@ -96,6 +96,7 @@ class ApplicationFilters:
     query: str = ""
     stage: str = ""
     company_id: int | None = None
+    recruiter_id: int | None = None
     applied_from: dt.date | None = None
     applied_to: dt.date | None = None
     show: str = "open"  # open | archived | all
@@ -117,6 +118,8 @@ def application_search(*, user: User, filters: ApplicationFilters, now: dt.datet
         applications = applications.filter(stage=filters.stage)
     if filters.company_id:
         applications = applications.filter(company_id=filters.company_id)
+    if filters.recruiter_id:
+        applications = applications.filter(contact_links__contact_id=filters.recruiter_id)
     if filters.applied_from:
         applications = applications.filter(created_at__date__gte=filters.applied_from)
     if filters.applied_to:

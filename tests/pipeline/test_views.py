@@ -384,3 +384,17 @@ def test_a_user_with_ten_decided_second_rounds_sees_their_own_odds(visitors):
     page = visitors.owner.get(reverse("pipeline:application_detail", args=[current.pk])).content.decode()
 
     assert "Of your own 10 decided second rounds, 2 became an offer (20%)." in page
+
+
+def test_the_list_filters_by_recruiter(visitors):
+    from apps.contacts import services as contacts
+    from tests.contacts.factories import ContactFactory
+
+    recruiter = ContactFactory(owner=visitors.owner_user, name="Rita Recruiter")
+    through_rita = ApplicationFactory(owner=visitors.owner_user, role_title="Via Rita")
+    ApplicationFactory(owner=visitors.owner_user, role_title="Applied Directly")
+    contacts.application_add_contact(application=through_rita, contact=recruiter)
+
+    page = _list(visitors, recruiter=recruiter.pk)
+
+    assert "Via Rita" in page and "Applied Directly" not in page

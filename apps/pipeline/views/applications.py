@@ -46,6 +46,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
             query=data["q"],
             stage=data["stage"],
             company_id=data["company"].pk if data["company"] else None,
+            recruiter_id=data["recruiter"].pk if data["recruiter"] else None,
             applied_from=data["applied_from"],
             applied_to=data["applied_to"],
             show=data["show"] or "open",
