@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 
 from apps.accounts.models import User
 from apps.contacts.models import Contact, ContactKind, Interaction
@@ -23,7 +24,7 @@ def contact_search(*, user: User, query: str = "", kind: str = "") -> QuerySet[C
             | Q(email__icontains=word)
             | Q(notes__icontains=word)
         )
-    return contacts
+    return contacts.order_by(Lower("name"), "pk")
 
 
 def contact_history(*, contact: Contact) -> dict[str, list]:

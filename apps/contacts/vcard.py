@@ -33,12 +33,15 @@ def _fold(line: str) -> str:
 
 
 def contact_vcard(contact: Contact) -> str:
-    family, _, given = contact.name.rpartition(" ")
+    # The last word is taken as the family name: right for most, and FN keeps the whole name.
+    given, _, family = contact.name.rpartition(" ")
+    if not given:
+        given, family = family, ""
     lines = [
         "BEGIN:VCARD",
         "VERSION:3.0",
         f"FN:{_escape(contact.name)}",
-        f"N:{_escape(family or given)};{_escape(given if family else '')};;;",
+        f"N:{_escape(family)};{_escape(given)};;;",
     ]
     if contact.company:
         lines.append(f"ORG:{_escape(contact.company)}")
