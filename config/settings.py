@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "apps.journal",
     "apps.contacts",
     "apps.reminders",
+    "apps.prep",
 ]
 
 MIDDLEWARE = [

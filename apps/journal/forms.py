@@ -49,6 +49,9 @@ class ReflectionForm(forms.Form):
     )
     went_well = _text("What went well", NOTE_MAX_LENGTH, 3, "Things to do again next time.")
     to_improve = _text("What to do better", NOTE_MAX_LENGTH, 3, "One per line: each can become a lesson.")
+    questions_asked = _text(
+        "Questions they asked", NOTE_MAX_LENGTH, 3, "One per line. A topic they came back to may be a doubt."
+    )
     mistakes = forms.MultipleChoiceField(
         label="Slips you noticed",
         choices=_choices(checklists.MISTAKES),

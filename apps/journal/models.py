@@ -36,6 +36,8 @@ class Reflection(models.Model):
     account = models.TextField("how it went, from the start of the day", blank=True)
     went_well = models.TextField("what went well", blank=True)
     to_improve = models.TextField("what to improve", blank=True)
+    # One per line; the next round's prep looks here for doubts they kept returning to.
+    questions_asked = models.TextField("questions they asked", blank=True)
     mistakes = models.JSONField(default=list, blank=True)
     mistakes_other = models.CharField(max_length=300, blank=True)
     good_signs = models.JSONField(default=list, blank=True)

@@ -14,7 +14,16 @@ from apps.journal.models import Reflection
 from apps.pipeline.models import Interview
 
 # The text fields shown side by side when two copies of a reflection disagree.
-TEXT_FIELDS = ("account", "went_well", "to_improve", "job_note", "company_note", "manager_note", "gut_note")
+TEXT_FIELDS = (
+    "account",
+    "went_well",
+    "to_improve",
+    "questions_asked",
+    "job_note",
+    "company_note",
+    "manager_note",
+    "gut_note",
+)
 
 
 def _owned_interview(request: HttpRequest, pk: int) -> Interview:
