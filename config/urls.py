@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("apps.journal.urls")),
     path("", include("apps.reminders.urls")),
     path("", include("apps.contacts.urls")),
+    path("", include("apps.prep.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

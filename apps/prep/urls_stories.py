@@ -1,0 +1,2 @@
+# The story bank and practice questions (see views/stories.py and views/practice.py).
+urlpatterns: list = []
