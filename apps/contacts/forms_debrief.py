@@ -7,7 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from apps.accounts.models import User
 from apps.contacts import balanced
-from apps.contacts.models import Channel, Contact, ContactKind
+from apps.contacts.models import Channel, Contact, ContactKind, ContactQuerySet
 from apps.pipeline.models import Interview
 
 HOW_IT_WENT_MAX_LENGTH = 5_000
@@ -167,7 +167,7 @@ class DebriefForm(forms.Form):
         return self.fields["recruiter"].queryset.filter(pk=pk).first()
 
 
-def _prefill(interview: Interview, recruiters) -> dict[str, object]:
+def _prefill(interview: Interview, recruiters: ContactQuerySet) -> dict[str, object]:
     """Start from the reflection's notes and the recruiter already on this application."""
     return {
         "recruiter": recruiters.filter(application_links__application=interview.application_id).first(),

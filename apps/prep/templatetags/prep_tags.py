@@ -1,0 +1,20 @@
+"""Prep pieces shown on other apps' pages: readiness beside each interview."""
+
+from __future__ import annotations
+
+from django import template
+
+from apps.prep import selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def readiness_map(interviews) -> dict[int, int]:
+    """Readiness percent by interview id, for a page's interviews, in one query."""
+    return selectors.readiness_for_interviews([interview.pk for interview in interviews])
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    return mapping.get(key) if mapping else None
