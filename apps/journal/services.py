@@ -18,6 +18,7 @@ REFLECTION_FIELDS = (
     "account",
     "went_well",
     "to_improve",
+    "questions_asked",
     "mistakes",
     "mistakes_other",
     "good_signs",
