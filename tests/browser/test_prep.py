@@ -1,0 +1,84 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from apps.contacts import services as contacts
+from apps.journal import services as journal
+from apps.prep.models import PrepPlan
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.browser.conftest import log_in
+from tests.contacts.factories import ContactFactory
+from tests.pipeline.factories import ApplicationFactory, CompanyFactory, InterviewFactory
+from tests.prep.factories import StoryFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def second_round():
+    user = UserFactory(email="prep@example.com", first_name="Noor", time_zone="Europe/London")
+    application = ApplicationFactory(
+        owner=user, company=CompanyFactory(owner=user, name="Umbrella Labs"), role_title="Staff Engineer"
+    )
+    last_week = timezone.now() - dt.timedelta(days=7)
+    first = InterviewFactory(
+        application=application,
+        round_number=1,
+        starts_at=last_week,
+        ends_at=last_week + dt.timedelta(hours=1),
+    )
+    journal.reflection_save(
+        interview=first,
+        base_version=0,
+        fields={
+            "went_well": "The system design whiteboard",
+            "to_improve": "Have questions ready for the end",
+        },
+    )
+    soon = timezone.now() + dt.timedelta(days=3)
+    second = InterviewFactory(
+        application=application, round_number=2, starts_at=soon, ends_at=soon + dt.timedelta(hours=2)
+    )
+    for name, kind in (("Dana Director", "senior_leader"), ("Priya Peer", "colleague")):
+        contacts.interview_add_participant(
+            interview=second, contact=ContactFactory(owner=user, name=name, kind=kind)
+        )
+    StoryFactory(owner=user, title="The migration weekend")
+    return second
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_building_a_brief_for_round_two_and_printing_it(live_server, open_page, second_round, device):
+    browser_page = open_page(device)
+    page = browser_page.page
+    log_in(browser_page, live_server.url, "prep@example.com", PASSWORD)
+    page.goto(f"{live_server.url}/applications/{second_round.application_id}/")
+    page.get_by_role("link", name="Prepare").click()
+
+    expect(page.get_by_text("The system design whiteboard")).to_be_visible()
+    expect(
+        page.get_by_text("How you think strategically")
+    ).to_be_visible()  # what a senior leader cares about
+    page.locator("#areas").get_by_label("Notes on how much you want this job").fill("Their mission is mine")
+    page.locator("#areas").get_by_label("I am ready for this one").first.check()
+    page.get_by_role("button", name="Save the five areas").click()
+    expect(page.get_by_text("The five areas are saved.")).to_be_visible()
+    page.locator("#stories").get_by_role("combobox").select_option(label="The migration weekend")
+    page.get_by_role("button", name="Choose").click()
+    page.get_by_role("button", name="+ What would success look like for this role after six months?").click()
+    expect(page.locator("#questions")).to_contain_text("What would success look like")
+    page.evaluate("window.scrollTo(0, 0)")
+    browser_page.screenshot("prep-brief", full_page=device == "desktop")
+    assert not browser_page.has_horizontal_scroll()
+    assert browser_page.console_errors == []
+
+    page.get_by_role("link", name="Print the one-page brief").click()
+    page.emulate_media(media="print")
+    expect(page.get_by_role("heading", name="Questions to ask")).to_be_visible()
+    expect(page.get_by_text("The migration weekend")).to_be_visible()
+    expect(page.get_by_role("navigation")).to_be_hidden()
+    browser_page.screenshot("prep-print")
+    plan = PrepPlan.objects.get(interview=second_round)
+    assert plan.area("interest") == {"notes": "Their mission is mine", "ready": True}
