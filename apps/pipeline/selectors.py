@@ -17,12 +17,13 @@ BOARD_CARDS_PER_COLUMN = 20
 
 def with_next_interview(queryset: QuerySet[Application], *, now: dt.datetime) -> QuerySet[Application]:
     """Annotate each application with the start of its next scheduled interview."""
-    upcoming = (
-        Interview.objects.filter(application=OuterRef("pk"), cancelled_at__isnull=True, starts_at__gte=now)
-        .order_by("starts_at")
-        .values("starts_at")[:1]
+    upcoming = Interview.objects.filter(
+        application=OuterRef("pk"), cancelled_at__isnull=True, starts_at__gte=now
+    ).order_by("starts_at")
+    return queryset.annotate(
+        next_interview_at=Subquery(upcoming.values("starts_at")[:1]),
+        next_interview_id=Subquery(upcoming.values("pk")[:1]),
     )
-    return queryset.annotate(next_interview_at=Subquery(upcoming))
 
 
 @dataclass
@@ -210,3 +211,14 @@ def round_two_odds(*, user: User) -> RoundTwoOdds:
     )
     totals = decided.aggregate(total=Count("pk"), offers=Count("pk", filter=Q(got_an_offer=True)))
     return RoundTwoOdds(second_rounds=totals["total"], offers=totals["offers"])
+
+
+def upcoming_interviews(*, user: User, now: dt.datetime, days: int = 7) -> QuerySet[Interview]:
+    """Interviews in the coming days, soonest first."""
+    return (
+        Interview.objects.for_user(user)
+        .scheduled()
+        .filter(starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=days))
+        .select_related("application__company")
+        .order_by("starts_at")
+    )

@@ -18,3 +18,10 @@ def readiness_map(interviews) -> dict[int, int]:
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def board_readiness(columns) -> dict[int, int]:
+    """Readiness of each card's next interview, for the whole board in one query."""
+    ids = [card.next_interview_id for column in columns for card in column.cards if card.next_interview_id]
+    return selectors.readiness_for_interviews(ids)

@@ -49,7 +49,7 @@ class PracticeCard:
 
     @property
     def practised_ago(self) -> str:
-        """"3 days ago", in words a person would say; "" when never practised."""
+        """When it was last practised, as a person would say it ("3 days ago"); "" if never."""
         if self.answer is None or self.answer.last_practised_at is None:
             return ""
         if self.now - self.answer.last_practised_at < dt.timedelta(minutes=1):
@@ -151,7 +151,9 @@ def _practice_page(
 
 def _saved(request: HttpRequest, form: PracticeForm, prefix: str) -> HttpResponse:
     if form.cleaned_data["practised"]:
-        messages.success(request, "Practised: nicely done. Saying it once more in a day or two makes it stick.")
+        messages.success(
+            request, "Practised: nicely done. Saying it once more in a day or two makes it stick."
+        )
     else:
         messages.success(request, "Your answer is saved.")
     return redirect(f"{reverse('prep:practice')}#{prefix}")

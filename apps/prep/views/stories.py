@@ -34,8 +34,9 @@ class StoryCard:
 
 
 def _owned_stories(user: User) -> QuerySet[Story]:
-    # Each row carries how many interviews it was chosen for, counted in the same query.
-    return Story.objects.for_user(user).annotate(interviews=Count("plan_links"))
+    # Each row carries how many interviews it was chosen for, counted in the same query. A grouped
+    # query drops the model's ordering, so it is given again for pages that stay put.
+    return Story.objects.for_user(user).annotate(interviews=Count("plan_links")).order_by("title", "pk")
 
 
 def _owned_story(request: HttpRequest, pk: int) -> Story:
