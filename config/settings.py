@@ -275,6 +275,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Benchmarks ---------------------------------------------------------------
+# bench/load.py turns this on to serve /bench/bare/, the page every other page
+# is measured against. Never on in production.
+BENCH_BARE_PAGE = env_bool("BENCH_BARE_PAGE", default=False)
+
 # --- Logging ----------------------------------------------------------------
 
 LOGGING = {

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 urlpatterns = [
     path("", include("apps.core.urls")),
@@ -12,3 +14,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_BARE_PAGE:
+    # The base template with no queries of its own: the yardstick for bench/load.py.
+    urlpatterns.append(
+        path("bench/bare/", TemplateView.as_view(template_name="bench_bare.html"), name="bench_bare")
+    )
