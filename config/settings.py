@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "apps.contacts",
     "apps.reminders",
     "apps.prep",
+    "apps.dashboard",
 ]
 
 MIDDLEWARE = [

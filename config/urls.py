@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 urlpatterns = [
+    path("", include("apps.dashboard.urls")),
     path("", include("apps.core.urls")),
     path("", include("apps.pipeline.urls")),
     path("", include("apps.journal.urls")),

@@ -41,7 +41,12 @@ def recurring_mistakes(*, user: User) -> list[tuple[checklists.Item, int]]:
 
     Ties keep the checklist's order, so the list does not shuffle between visits.
     """
-    counts = _count_reflections_listing(_reflections(user).values_list("mistakes", flat=True))
+    return rank_mistakes(_reflections(user).values_list("mistakes", flat=True))
+
+
+def rank_mistakes(lists_of_keys: Iterable[object]) -> list[tuple[checklists.Item, int]]:
+    """Mistakes by how many of the given reflections list them, most frequent first."""
+    counts = _count_reflections_listing(lists_of_keys)
     ranked = [(item, counts[item.key]) for item in checklists.MISTAKES if counts[item.key]]
     # sorted() is stable: equal counts stay in checklist order.
     return sorted(ranked, key=lambda pair: -pair[1])

@@ -155,6 +155,18 @@ def schedule_follow_up(*, application: Application, now: dt.datetime | None = No
 REFEREE_CALL_STAGES = ["second_interview", "final_round", "reference_check", "offer"]
 
 
+def follow_up_now(*, application: Application, now: dt.datetime | None = None) -> Reminder:
+    """The person asked to be reminded to chase a quiet application (one a day at most)."""
+    now = now or timezone.now()
+    return _upsert(
+        owner=application.owner,
+        kind=Kind.FOLLOW_UP,
+        due_at=now,
+        dedupe_key=f"{Kind.FOLLOW_UP}:application:{application.pk}:asked:{now:%Y-%m-%d}",
+        application=application,
+    )
+
+
 def application_news(*, application: Application) -> None:
     """The application moved: no need to chase it any more; referees may need warning."""
     cancel_for(application=application, kinds=[Kind.FOLLOW_UP, Kind.NUDGE])

@@ -27,7 +27,7 @@ def test_todays_reminders_are_on_the_dashboard_and_done_in_one_tap(live_server, 
     page = browser_page.page
     log_in(browser_page, live_server.url, user.email, PASSWORD)
 
-    due = page.locator("section", has=page.get_by_role("heading", name="To do today"))
+    due = page.locator("section", has=page.get_by_role("heading", name="Today", exact=True))
     expect(due.get_by_text("Send a thank-you note")).to_be_visible()
     expect(page.get_by_role("link", name="Reflect now")).to_be_visible()
     browser_page.screenshot("dashboard-reminders")

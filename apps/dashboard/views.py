@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from apps.dashboard import charts, selectors
+from apps.pipeline.models import Application
+from apps.reminders import services as reminders
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """What to do today for a signed-in user; a short introduction for anyone else."""
+    if not request.user.is_authenticated:
+        return render(request, "core/landing.html")
+    board = selectors.dashboard(user=request.user, now=timezone.now())
+    context = {"board": board, "funnel_svg": charts.funnel_svg(board.glance.funnel)}
+    return render(request, "dashboard/home.html", context)
+
+
+@login_required
+@require_POST
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click on a stale application: a reminder to chase it, due now."""
+    application = get_object_or_404(
+        Application.objects.for_user(request.user).select_related("company"), pk=pk
+    )
+    reminders.follow_up_now(application=application)
+    messages.success(request, f"Added to today: follow up {application.company.name}.")
+    return redirect("home")
