@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "apps.reminders",
     "apps.prep",
     "apps.dashboard",
+    "apps.portability",
 ]
 
 MIDDLEWARE = [

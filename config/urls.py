@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("apps.reminders.urls")),
     path("", include("apps.contacts.urls")),
     path("", include("apps.prep.urls")),
+    path("", include("apps.portability.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
