@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import random
 import time
 import zoneinfo
@@ -25,7 +26,8 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -199,6 +201,8 @@ INTERACTIONS: dict[str, tuple[str, ...]] = {
         "Coffee chat about what the team is like",
     ),
 }
+# "Something else" needs words of its own in mistakes_other; the generator ticks only named ones.
+NAMED_MISTAKES = [key for key in checklists.keys(checklists.MISTAKES) if key != "other"]
 FEEDBACK = (
     "They liked the depth on databases; want more on leading projects.",
     "Strong on technical questions, a bit quiet in the team exercise.",
@@ -226,6 +230,18 @@ def confirm_emails(users: Sequence[User]) -> None:
         [EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users],
         batch_size=BATCH_SIZE,
     )
+
+
+def account_delete(*, email: str) -> bool:
+    """Delete the account of that address and everything in it. True if there was one.
+
+    Applications go first: they hold their company with PROTECT, so deleting the
+    user alone would stop at the companies.
+    """
+    users = User.objects.filter(email__iexact=email)
+    Application.objects.filter(owner__in=users).delete()
+    deleted, _ = users.delete()
+    return bool(deleted)
 
 
 def account_create(*, email: str, password: str, first_name: str, time_zone: str) -> User:
@@ -354,9 +370,9 @@ def _company_names(count: int, rng: random.Random) -> list[str]:
     return names[: max(1, min(count, len(names)))]
 
 
-def _companies(owner: User, applications: int, rng: random.Random, now: dt.datetime) -> list[Company]:
+def _companies(owner: User, applications: int, rng: random.Random) -> list[Company]:
     # A long search goes back to some companies: about five applications for every two companies.
-    names = _company_names(-(-applications * 2 // 5), rng)
+    names = _company_names(math.ceil(applications * 2 / 5), rng)
     companies = [
         Company(owner=owner, name=name, website=f"https://{name.lower().replace(' ', '')}.example")
         for name in names
@@ -564,11 +580,7 @@ def _reflection(interview: Interview, rng: random.Random, now: dt.datetime) -> R
         questions_asked=rng.choice(QUESTIONS_ASKED),
         good_signs=rng.sample(checklists.keys(checklists.GOOD_SIGNS), rng.randint(0, 4)),
         warning_signs=rng.sample(checklists.keys(checklists.WARNING_SIGNS), rng.choice((0, 0, 0, 1))),
-        mistakes=[
-            key
-            for key in rng.sample(checklists.keys(checklists.MISTAKES), rng.randint(0, 2))
-            if key != "other"
-        ],
+        mistakes=rng.sample(NAMED_MISTAKES, rng.randint(0, 2)),
         confidence=scores[0],
         job_score=scores[1],
         company_score=scores[2],
@@ -583,6 +595,19 @@ def _reflection(interview: Interview, rng: random.Random, now: dt.datetime) -> R
     )
 
 
+def _lesson(owner: User, reflection: Reflection, rng: random.Random, now: dt.datetime) -> Lesson:
+    # Lessons from more than a month ago have mostly been practised since.
+    practised = reflection.created_at < now - 30 * DAY and rng.random() < 0.6
+    return Lesson(
+        owner=owner,
+        reflection=reflection,
+        text=rng.choice(LESSONS),
+        status=Lesson.Status.PRACTISED if practised else Lesson.Status.OPEN,
+        practised_at=reflection.created_at + 7 * DAY if practised else None,
+        created_at=reflection.created_at,
+    )
+
+
 def _reflections(
     owner: User, interviews: Sequence[Interview], count: int, rng: random.Random, now: dt.datetime
 ) -> tuple[list[Reflection], list[Lesson]]:
@@ -590,24 +615,7 @@ def _reflections(
     reflections = Reflection.objects.bulk_create(
         [_reflection(interview, rng, now) for interview in chosen], batch_size=BATCH_SIZE
     )
-    lessons = [
-        Lesson(
-            owner=owner,
-            reflection=reflection,
-            text=rng.choice(LESSONS),
-            # Older lessons have mostly been practised since.
-            status=Lesson.Status.PRACTISED
-            if reflection.created_at < now - 30 * DAY and rng.random() < 0.6
-            else Lesson.Status.OPEN,
-            practised_at=reflection.created_at + 7 * DAY if reflection.created_at < now - 30 * DAY else None,
-            created_at=reflection.created_at,
-        )
-        for reflection in reflections
-        if rng.random() < 0.3
-    ]
-    for lesson in lessons:
-        if lesson.status == Lesson.Status.OPEN:
-            lesson.practised_at = None
+    lessons = [_lesson(owner, reflection, rng, now) for reflection in reflections if rng.random() < 0.3]
     return reflections, Lesson.objects.bulk_create(lessons, batch_size=BATCH_SIZE)
 
 
@@ -801,18 +809,42 @@ def _other_reminders(
     return made
 
 
-def _nudges(owner: User, plans: Sequence[PlannedApplication], count: int) -> list[Reminder]:
-    """Nudges for quiet spells: one per application per fortnight of silence, as many as asked."""
-    made = []
+def _nudges(owner: User, plans: Sequence[PlannedApplication], count: int, now: dt.datetime) -> list[Reminder]:
+    """Nudges for quiet spells: one per application per fortnight of silence, as many as asked.
+
+    The hourly job makes a nudge when the spell is noticed, never ahead of time: a spell
+    that would end in the future is dated a little before now instead (an hour per spell
+    apart, so each key stays unique).
+    """
+    made: list[Reminder] = []
+    seen: set[str] = set()
     for spell in itertools.count(1):
         for plan in plans:
             if len(made) == count:
                 return made
-            due_at = plan.application.created_at + spell * rules.QUIET_APPLICATION_AFTER
-            # The key names the last activity, as the hourly nudge job does.
+            due_at = plan.application.stage_changed_at + spell * rules.QUIET_APPLICATION_AFTER
+            if due_at > now:
+                due_at = now - spell * HOUR
+            # The key names the moment, as the hourly nudge job's key does.
             key = f"{Kind.NUDGE}:application:{plan.application.pk}:{due_at:%Y%m%d%H%M%S}"
-            made.append(_reminder(owner, Kind.NUDGE, due_at, key, application=plan.application))
+            if key not in seen:  # two spells dated in the same second would share a key
+                seen.add(key)
+                made.append(_reminder(owner, Kind.NUDGE, due_at, key, application=plan.application))
     return made
+
+
+def _close_finished_reference_steps(
+    reminders: Sequence[Reminder], references: Sequence[ApplicationReference]
+) -> None:
+    """A heads-up already given, or a thank-you already sent, is done whatever its age."""
+    finished_at = {}
+    for reference in references:
+        finished_at[f"{Kind.REFERENCE_HEADS_UP}:reference:{reference.pk}"] = reference.heads_up_at
+        finished_at[f"{Kind.REFERENCE_THANKS}:reference:{reference.pk}"] = reference.thanked_at
+    for reminder in reminders:
+        done_at = finished_at.get(reminder.dedupe_key)
+        if done_at is not None:
+            reminder.status, reminder.closed_at = Status.DONE, done_at
 
 
 def _settle(reminder: Reminder, rng: random.Random, now: dt.datetime) -> Reminder:
@@ -861,8 +893,10 @@ def _reminders(
     rng.shuffle(candidates)
     # Keep a twentieth for nudges whatever the rest, so every kind shows up.
     chosen = candidates[: count - count // 20]
-    chosen += _nudges(owner, plans, count - len(chosen))
-    return Reminder.objects.bulk_create([_settle(r, rng, now) for r in chosen], batch_size=BATCH_SIZE)
+    chosen += _nudges(owner, plans, count - len(chosen), now)
+    settled = [_settle(reminder, rng, now) for reminder in chosen]
+    _close_finished_reference_steps(settled, references)
+    return Reminder.objects.bulk_create(settled, batch_size=BATCH_SIZE)
 
 
 # --- Bulk pipeline: putting it together -----------------------------------------
@@ -870,11 +904,27 @@ def _reminders(
 
 def _restore_auto_now(owner_ids: Sequence[int]) -> None:
     """bulk_create stamps auto_now fields with this moment; put them back in the story's past."""
-    from django.db.models import F
-
     Application.objects.filter(owner_id__in=owner_ids).update(updated_at=F("stage_changed_at"))
     Interview.objects.filter(application__owner_id__in=owner_ids).update(updated_at=F("created_at"))
     Contact.objects.filter(owner_id__in=owner_ids).update(updated_at=F("created_at"))
+
+
+def refresh_statistics() -> None:
+    """Bring the query planner's statistics up to date after a bulk load.
+
+    Until autovacuum gets round to it, Postgres plans queries on freshly loaded
+    tables as if they were nearly empty; a benchmark run straight after seeding
+    would then measure plans no settled database would use.
+    """
+    if connection.vendor != "postgresql":
+        return
+    models = (
+        User, EmailAddress, Company, Application, StageChange, Interview, PrepPlan, Reflection, Lesson,
+        Contact, ApplicationContact, InterviewParticipant, Interaction, ApplicationReference, Reminder,
+    )  # fmt: skip
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def pipeline_bulk_create(
@@ -883,7 +933,7 @@ def pipeline_bulk_create(
     """One user's whole search, written with bulk inserts. Returns what was made, by name."""
     sizes.check()
     zone = owner.zone
-    companies = _companies(owner, sizes.applications, rng, now) if sizes.applications else []
+    companies = _companies(owner, sizes.applications, rng) if sizes.applications else []
     plans = _applications(owner, companies, sizes.applications, rng, now) if sizes.applications else []
     interviews = _interviews(plans, sizes.interviews, zone, rng, now)
     prep_plans = _prep_plans(interviews, rng, now)
@@ -926,6 +976,7 @@ def seed_heavy_user(
         )
         report.add(pipeline_bulk_create(owner=user, sizes=sizes, rng=rng, now=now))
         _restore_auto_now([user.pk])
+    refresh_statistics()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -977,6 +1028,7 @@ def seed_users(
         for user in users:
             report.add(pipeline_bulk_create(owner=user, sizes=_ordinary_sizes(rng), rng=rng, now=now))
         _restore_auto_now([user.pk for user in users])
+    refresh_statistics()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -1573,7 +1625,7 @@ def seed_demo_account(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        deleted, _ = User.objects.filter(email__iexact=DEMO_EMAIL).delete()
+        replaced = account_delete(email=DEMO_EMAIL)
         user = account_create(
             email=DEMO_EMAIL, password=password, first_name="Alex", time_zone="Europe/London"
         )
@@ -1590,4 +1642,4 @@ def seed_demo_account(
             library_key="why_us",
             practised=True,
         )
-    return user, bool(deleted)
+    return user, replaced

@@ -8,11 +8,11 @@ applications costs the page the same number of queries as one with ten.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from statistics import mean
 
-from django.db.models import Q
+from django.db.models import Case, Count, IntegerField, Max, Min, Q, Value, When
 
 from apps.accounts.models import User
 from apps.contacts.models import ApplicationReference, ReferenceStatus
@@ -137,29 +137,32 @@ def _references_to_warn(user: User) -> list[ApplicationReference]:
 
 
 def _glance(user: User, now: dt.datetime) -> Glance:
-    applications = list(
-        Application.objects.for_user(user)
-        .filter(archived=False)
-        .select_related("company")
-        .only("pk", "stage", "updated_at", "created_at", "role_title", "company__name")
-    )
-    counts = Counter(application.stage for application in applications)
+    """Counts per stage, quiet applications and the search's history: aggregated in SQL."""
+    mine = Application.objects.for_user(user).filter(archived=False)
+    per_stage = {
+        row["stage"]: row
+        for row in mine.values("stage").annotate(count=Count("pk"), newest=Max("created_at"))
+    }
     active_stages = [stage for stage in Stage.active() if stage != Stage.ACCEPTED]
-    active = [a for a in applications if a.stage in active_stages]
-    stale = sorted(
-        (a for a in active if a.stage != Stage.INTERESTED and a.updated_at < now - STALE_AFTER),
-        key=lambda a: a.updated_at,
-    )[:5]
+    active = sum(per_stage[stage]["count"] for stage in active_stages if stage in per_stage)
+    stale = list(
+        mine.filter(stage__in=active_stages, updated_at__lt=now - STALE_AFTER)
+        .exclude(stage=Stage.INTERESTED)
+        .select_related("company")
+        .order_by("updated_at")[:5]
+    )
     funnel, response_days = _history(user)
     glance = Glance(
-        stage_counts=[(stage.value, stage.label, counts[stage]) for stage in Stage if counts[stage]],
-        active=len(active),
+        stage_counts=[
+            (stage.value, stage.label, per_stage[stage]["count"]) for stage in Stage if stage in per_stage
+        ],
+        active=active,
         funnel=funnel,
         response_days=response_days,
         stale=stale,
     )
-    newest = max((a.created_at for a in applications), default=None)
-    if applications and len(active) <= 1:
+    newest = max((row["newest"] for row in per_stage.values()), default=None)
+    if per_stage and active <= 1:
         glance.keep_searching = (
             "Only one application is moving. Add another: one good interview is not an offer yet."
         )
@@ -171,38 +174,43 @@ def _glance(user: User, now: dt.datetime) -> Glance:
 
 
 def _history(user: User) -> tuple[list[FunnelStep], list[tuple[str, float, int]]]:
-    """From every stage change: how far applications got, and how fast companies answered."""
-    changes = (
-        StageChange.objects.filter(application__owner=user)
-        .values_list("application_id", "to_stage", "changed_at", "application__company__name")
-        .order_by("application_id", "changed_at", "pk")
+    """From the stage changes, one row per application: how far it got, how fast they answered."""
+    furthest_step = Case(
+        *[When(to_stage=stage, then=Value(index)) for index, stage in enumerate(FUNNEL)],
+        default=Value(-1),
+        output_field=IntegerField(),
     )
-    furthest: dict[int, int] = {}
-    by_application: dict[int, list[tuple[str, dt.datetime]]] = defaultdict(list)
-    company_of: dict[int, str] = {}
-    for application_id, to_stage, changed_at, company in changes:
-        by_application[application_id].append((to_stage, changed_at))
-        company_of[application_id] = company
-        if to_stage in FUNNEL:
-            furthest[application_id] = max(furthest.get(application_id, -1), FUNNEL.index(to_stage))
-    reached = [sum(1 for step in furthest.values() if step >= index) for index in range(len(FUNNEL))]
+    rows = (
+        StageChange.objects.filter(application__owner=user)
+        .values("application_id", "application__company__name")
+        .annotate(
+            furthest=Max(furthest_step),
+            applied_at=Min("changed_at", filter=Q(to_stage=Stage.APPLIED)),
+            answered_at=Min("changed_at", filter=Q(from_stage=Stage.APPLIED)),
+        )
+        .order_by()
+    )
+    reached = [0] * len(FUNNEL)
+    waits: dict[str, list[float]] = defaultdict(list)
+    for row in rows:
+        for index in range(row["furthest"] + 1):
+            reached[index] += 1
+        if row["applied_at"] and row["answered_at"] and row["answered_at"] > row["applied_at"]:
+            days = (row["answered_at"] - row["applied_at"]).total_seconds() / 86400
+            waits[row["application__company__name"]].append(days)
     funnel = [
         FunnelStep(stage.value, stage.label, reached[i], reached[i + 1] if i + 1 < len(FUNNEL) else None)
         for i, stage in enumerate(FUNNEL)
     ]
-    waits: dict[str, list[float]] = defaultdict(list)
-    for application_id, steps in by_application.items():
-        applied = next((when for stage, when in steps if stage == Stage.APPLIED), None)
-        answer = next(
-            (when for stage, when in steps if applied and when > applied and stage != Stage.APPLIED), None
-        )
-        if applied and answer:
-            waits[company_of[application_id]].append((answer - applied).total_seconds() / 86400)
     response_days = sorted(
         ((company, round(mean(days), 1), len(days)) for company, days in waits.items()),
         key=lambda row: row[1],
     )
     return funnel, response_days[:8]
+
+
+# Recurring slips are counted over the latest reflections: recent habits are the ones to work on.
+RECENT_REFLECTIONS = 100
 
 
 def _reflections(user: User) -> tuple[list[Reflection], list]:
@@ -222,7 +230,7 @@ def _reflections(user: User) -> tuple[list[Reflection], list]:
             "interview__application__role_title",
             "interview__application__company__name",
         )
-        .order_by("-interview__starts_at")
+        .order_by("-interview__starts_at")[:RECENT_REFLECTIONS]
     )
     return rows[:3], rank_mistakes(row.mistakes for row in rows)[:3]
 

@@ -98,7 +98,9 @@ class ApplicationQuerySet(models.QuerySet):
 
 class Application(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications")
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="applications")
+    # RESTRICT, not PROTECT: a company with applications cannot be deleted on its own,
+    # but deleting the user removes both together.
+    company = models.ForeignKey(Company, on_delete=models.RESTRICT, related_name="applications")
     role_title = models.CharField("role", max_length=200)
     job_url = models.URLField("job link", max_length=500, blank=True)
     source = models.CharField(

@@ -85,6 +85,8 @@ class Reminder(models.Model):
             models.Index(fields=["status", "next_try_at"], name="reminder_dispatch_idx"),
             models.Index(fields=["owner", "status", "due_at"], name="reminder_owner_idx"),
             models.Index(fields=["status", "claimed_at"], name="reminder_claims_idx"),
+            # The reminders page's "recently done" list.
+            models.Index(fields=["owner", "-closed_at"], name="reminder_closed_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from apps.accounts.models import User
 from apps.reminders.models import Reminder, Status
 
-LIST_LIMIT = 50
+# Enough to act on; a long list is read by nobody and costs every page view.
+LIST_LIMIT = 25
 
 
 def _with_context(reminders: QuerySet[Reminder]) -> QuerySet[Reminder]:
@@ -40,7 +41,7 @@ def reminder_board(*, user: User, now: dt.datetime) -> ReminderBoard:
             ]
         ),
         failed=list(mine.filter(status=Status.FAILED).order_by("-due_at")[:LIST_LIMIT]),
-        closed=list(mine.filter(status__in=[Status.DONE, Status.DISMISSED]).order_by("-closed_at")[:20]),
+        closed=list(mine.filter(status__in=[Status.DONE, Status.DISMISSED]).order_by("-closed_at")[:10]),
     )
 
 

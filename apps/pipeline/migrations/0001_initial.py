@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='applications', to=settings.AUTH_USER_MODEL)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='pipeline.company')),
+                ('company', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='applications', to='pipeline.company')),
             ],
             options={
                 'ordering': ['-updated_at'],
