@@ -25,6 +25,8 @@ from apps.reminders.models import Reminder, Status
 from apps.reminders.services import REFEREE_CALL_STAGES
 
 WINDOW = dt.timedelta(days=14)
+# A busy fortnight is summarised by its first interviews; the calendar feed has them all.
+UPCOMING_SHOWN = 10
 STALE_AFTER = dt.timedelta(days=14)
 # The stages of the funnel, in order: how far applications got.
 FUNNEL = [
@@ -101,6 +103,16 @@ def _interviews_window(user: User, now: dt.datetime) -> tuple[list[Interview], l
         .scheduled()
         .filter(starts_at__gte=now - WINDOW, starts_at__lt=now + WINDOW)
         .select_related("application__company", "reflection")
+        .only(
+            "pk",
+            "round_number",
+            "starts_at",
+            "ends_at",
+            "application_id",
+            "application__company__name",
+            "reflection__status",
+            "reflection__interview_id",
+        )
         .order_by("starts_at")
     )
     awaiting = [
@@ -110,7 +122,7 @@ def _interviews_window(user: User, now: dt.datetime) -> tuple[list[Interview], l
         and (not hasattr(interview, "reflection") or interview.reflection.status == Reflection.Status.DRAFT)
     ]
     upcoming = [interview for interview in rows if interview.starts_at >= now]
-    return awaiting[:5], upcoming
+    return awaiting[:5], upcoming[:UPCOMING_SHOWN]
 
 
 def _previous_reflection(interview: Interview) -> Reflection | None:
