@@ -22,4 +22,4 @@ RUN DEBUG=false SECRET_KEY=only-for-collectstatic python manage.py collectstatic
 
 USER secondround
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--timeout", "300", "--access-logfile", "-"]
