@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from apps.contacts.models import Channel, Contact, ContactKind, Direction
+from apps.core.forms import check_sane_date
 
 
 class ContactForm(forms.ModelForm):
@@ -68,7 +69,9 @@ class AttachContactForm(forms.Form):
 
 
 class InteractionForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), validators=[check_sane_date]
+    )
     time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     channel = forms.ChoiceField(choices=Channel.choices)
     direction = forms.ChoiceField(choices=Direction.choices, label="Who reached out")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -16,3 +18,28 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         target = field_name if field_name in form.fields else None
         for message in errors:
             form.add_error(target, message)
+
+
+def posted_id(value: object) -> int:
+    """An object id taken from a form field: a positive whole number, or a 404.
+
+    A malformed id names no object, which is what a 404 says.
+    """
+    from django.http import Http404
+
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()):
+        raise Http404("No such object.")
+    return int(text)
+
+
+# Dates a job search can involve: anything else is a typo (and the far ends of
+# the calendar break date arithmetic).
+EARLIEST_DATE = dt.date(1990, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+def check_sane_date(value: dt.date | None) -> dt.date | None:
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(f"Choose a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}.")
+    return value

@@ -25,6 +25,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.forms import check_sane_date
 from apps.pipeline.models import (
     Application,
     ApplicationImport,
@@ -308,7 +309,9 @@ def _date_parser(label: str) -> Callable[[str], dt.date | None]:
                 "Only that form is accepted, so days and months can't be mixed up."
             )
         try:
-            return dt.date.fromisoformat(value)
+            return check_sane_date(dt.date.fromisoformat(value))
+        except ValidationError as error:
+            raise CellError(f"{label} {_shown(value)}: {error.messages[0]}") from None
         except ValueError:
             raise CellError(f"{label} {_shown(value)} is not a real date.") from None
 

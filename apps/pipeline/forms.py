@@ -7,9 +7,16 @@ import zoneinfo
 from django import forms
 from django.apps import apps as django_apps
 
+from apps.core.forms import check_sane_date
 from apps.pipeline.models import Company, InterviewFormat, InterviewOutcome, Stage, WorkMode
 
 EXCITEMENT_CHOICES = [("", "Not rated")] + [(str(n), "★" * n) for n in range(1, 6)]
+
+
+class SaneDateField(forms.DateField):
+    """A date within the years a job search can involve (see apps.core.forms)."""
+
+    default_validators = [check_sane_date]
 
 
 class DateInput(forms.DateInput):
@@ -48,7 +55,7 @@ class ApplicationForm(forms.Form):
         help_text="Three letters: GBP, EUR, USD…",
     )
     next_step = forms.CharField(label="Next step", max_length=200, required=False)
-    decision_expected_on = forms.DateField(
+    decision_expected_on = SaneDateField(
         label="Decision promised by",
         required=False,
         widget=DateInput(),
@@ -131,7 +138,7 @@ def combine_local(day: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.da
 
 class InterviewForm(forms.Form):
     round_number = forms.IntegerField(label="Round", min_value=1, max_value=20)
-    date = forms.DateField(widget=DateInput())
+    date = SaneDateField(widget=DateInput())
     start_time = forms.TimeField(label="Starts", widget=TimeInput())
     end_time = forms.TimeField(label="Ends", widget=TimeInput())
     format = forms.ChoiceField(choices=InterviewFormat.choices, initial=InterviewFormat.VIDEO)
@@ -216,8 +223,8 @@ class ApplicationFilterForm(forms.Form):
         empty_label="Any recruiter",
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    applied_from = forms.DateField(label="Applied from", required=False, widget=DateInput())
-    applied_to = forms.DateField(label="Applied to", required=False, widget=DateInput())
+    applied_from = SaneDateField(label="Applied from", required=False, widget=DateInput())
+    applied_to = SaneDateField(label="Applied to", required=False, widget=DateInput())
     show = forms.ChoiceField(
         required=False,
         choices=[("open", "Not archived"), ("archived", "Archived only"), ("all", "Everything")],

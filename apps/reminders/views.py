@@ -54,7 +54,10 @@ def reminder_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if request.htmx:
         return render(request, "reminders/_reminder.html", {"reminder": reminder}, status=status)
     next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    # A path on this site only: a bare word would be taken for a view name by redirect().
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
         return redirect(next_url)
     return redirect("reminders:reminders")
 

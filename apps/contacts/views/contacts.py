@@ -14,7 +14,7 @@ from apps.contacts import selectors, services
 from apps.contacts.forms import AttachContactForm, ContactForm, InteractionForm, QuickContactForm
 from apps.contacts.models import Contact, ContactKind, InterviewParticipant
 from apps.contacts.vcard import contact_vcard as build_vcard
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, posted_id
 from apps.pipeline.models import Application, Interview
 
 
@@ -144,7 +144,7 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
     application = None
     if request.POST.get("application"):
         application = get_object_or_404(
-            Application.objects.for_user(request.user), pk=request.POST["application"]
+            Application.objects.for_user(request.user), pk=posted_id(request.POST["application"])
         )
     form, interaction = _log_interaction(request, contact=contact, application=application)
     if interaction is None:
@@ -165,7 +165,9 @@ def application_interaction_create(request: HttpRequest, pk: int) -> HttpRespons
     if request.method == "POST":
         contact = None
         if request.POST.get("contact"):
-            contact = get_object_or_404(Contact.objects.for_user(request.user), pk=request.POST["contact"])
+            contact = get_object_or_404(
+                Contact.objects.for_user(request.user), pk=posted_id(request.POST["contact"])
+            )
         form, interaction = _log_interaction(request, contact=contact, application=application)
         if interaction is not None:
             messages.success(request, "Logged on the application's history.")
@@ -243,7 +245,8 @@ def interview_people(request: HttpRequest, pk: int) -> HttpResponse:
     errors = None
     if request.method == "POST" and request.POST.get("action") == "remove":
         participant = get_object_or_404(
-            InterviewParticipant.objects.filter(interview=interview), pk=request.POST.get("participant")
+            InterviewParticipant.objects.filter(interview=interview),
+            pk=posted_id(request.POST.get("participant")),
         )
         services.interview_remove_participant(participant=participant)
     elif request.method == "POST":

@@ -130,7 +130,8 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _safe_next(request: HttpRequest, default: str) -> str:
     candidate = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    # A path on this site only: a bare word would be taken for a view name by redirect().
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

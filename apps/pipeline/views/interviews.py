@@ -26,8 +26,9 @@ def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
         Application.objects.for_user(request.user).select_related("company"), pk=pk
     )
     suggested_round = services.next_round_number(application)
-    if request.GET.get("round", "").isdigit():
-        suggested_round = max(int(request.GET["round"]), 1)
+    asked = request.GET.get("round", "")
+    if asked.isascii() and asked.isdigit():
+        suggested_round = min(max(int(asked), 1), 20)
     form = InterviewForm(
         request.POST or None, zone=request.user.zone, initial={"round_number": suggested_round}
     )

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import posted_id
 from apps.pipeline.models import Interview
 from apps.prep import guide, selectors, services
 from apps.prep.forms import AreasForm, ExerciseForm, FormatForm, QuestionForm, ResearchForm, StoryChoiceForm
@@ -118,7 +119,9 @@ def _save_part(request: HttpRequest, plan: PrepPlan, part: str) -> tuple[str, ob
         return "Notes on the panel saved.", None
     if part == "stories":
         if request.POST.get("remove"):
-            story = get_object_or_404(Story.objects.for_user(request.user), pk=request.POST["remove"])
+            story = get_object_or_404(
+                Story.objects.for_user(request.user), pk=posted_id(request.POST["remove"])
+            )
             services.plan_remove_story(plan=plan, story=story)
             return f"“{story.title}” taken off this interview.", None
         form = StoryChoiceForm(request.POST, user=request.user)
@@ -128,7 +131,7 @@ def _save_part(request: HttpRequest, plan: PrepPlan, part: str) -> tuple[str, ob
         return f"“{form.cleaned_data['story'].title}” chosen.", None
     if part == "questions":
         if request.POST.get("remove"):
-            plan.questions_to_ask.filter(pk=request.POST["remove"]).delete()
+            plan.questions_to_ask.filter(pk=posted_id(request.POST["remove"])).delete()
             return "Question removed.", None
         form = QuestionForm(request.POST)
         if not form.is_valid():
@@ -137,7 +140,7 @@ def _save_part(request: HttpRequest, plan: PrepPlan, part: str) -> tuple[str, ob
         return "Question added.", None
     if part == "research":
         if request.POST.get("remove"):
-            plan.research.filter(pk=request.POST["remove"]).delete()
+            plan.research.filter(pk=posted_id(request.POST["remove"])).delete()
             return "Note removed.", None
         form = ResearchForm(request.POST)
         if not form.is_valid():
