@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format browser bench clean
+.PHONY: run test lint format browser bench-load bench-dispatch demo clean
 
 ## run: install, migrate and start the web server with a worker and beat (Ctrl-C stops all)
 run: $(VENV)/.installed
@@ -20,6 +20,18 @@ test: $(VENV)/.installed node_modules/.installed browser
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## demo: a demo account (demo@secondround.example / second-round-demo) on the embedded default
+demo: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --demo
+
+## bench-load, bench-dispatch: the benchmarks in bench/ (they print figures; see bench/README.md)
+bench-load: $(VENV)/.installed
+	$(BIN)/python bench/load.py
+
+bench-dispatch: $(VENV)/.installed
+	$(BIN)/python bench/dispatch.py
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .
