@@ -49,3 +49,18 @@ def confirm_email(user: User) -> None:
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
+
+
+def count_queries(client: Client, url: str) -> int:
+    """The number of database queries one GET of `url` costs (asserting it succeeds).
+
+    The query budget of a page: compare it for a user with little data and one with a
+    lot; equal counts mean no query per row.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured)

@@ -2,8 +2,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +12,7 @@ from apps.pipeline import services as pipeline
 from apps.pipeline.models import Application, Interview, Stage, StageChange
 from apps.reminders.models import Kind, Reminder
 from tests.contacts.factories import ContactFactory
-from tests.helpers import confirm_email
+from tests.helpers import confirm_email, count_queries
 from tests.pipeline.factories import ApplicationFactory, CompanyFactory, InterviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,19 +187,12 @@ def _busy_user(user, applications: int) -> None:
     )
 
 
-def _dashboard_queries(client) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get("/")
-    assert response.status_code == 200
-    return len(captured)
-
-
 def test_the_dashboard_costs_the_same_queries_at_10_and_2000_applications(visitors):
     _busy_user(visitors.stranger_user, 10)
     _busy_user(visitors.owner_user, 2000)
 
-    small = _dashboard_queries(visitors.stranger)
-    large = _dashboard_queries(visitors.owner)
+    small = count_queries(visitors.stranger, "/")
+    large = count_queries(visitors.owner, "/")
 
     print(f"\ndashboard: {small} queries at 10 applications, {large} at 2,000")
     assert small == large

@@ -3,14 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.contacts import services as contacts
 from apps.pipeline.models import Application, Interview, Stage, StageChange
 from tests.contacts.factories import ContactFactory
+from tests.helpers import count_queries
 from tests.pipeline.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,13 +46,6 @@ def _fill_pipeline(user, count: int) -> Application:
     return applications[0]
 
 
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize(
     "url",
     [
@@ -64,9 +56,9 @@ def _queries(client, url: str) -> int:
 )
 def test_pipeline_pages_cost_the_same_queries_at_10_and_500_applications(visitors, url):
     _fill_pipeline(visitors.stranger_user, 10)
-    small = _queries(visitors.stranger, url)
+    small = count_queries(visitors.stranger, url)
     _fill_pipeline(visitors.owner_user, 500)
-    large = _queries(visitors.owner, url)
+    large = count_queries(visitors.owner, url)
 
     print(f"\n{url}: {small} queries at 10 applications, {large} at 500")
     assert small == large
@@ -95,8 +87,8 @@ def test_an_application_page_costs_the_same_with_a_long_history(visitors):
     _add_rounds(short, visitors.stranger_user, range(2, 3))
     _add_rounds(long, visitors.owner_user, range(2, 22))
 
-    short_count = _queries(visitors.stranger, reverse("pipeline:application_detail", args=[short.pk]))
-    long_count = _queries(visitors.owner, reverse("pipeline:application_detail", args=[long.pk]))
+    short_count = count_queries(visitors.stranger, reverse("pipeline:application_detail", args=[short.pk]))
+    long_count = count_queries(visitors.owner, reverse("pipeline:application_detail", args=[long.pk]))
 
     print(f"\napplication page: {short_count} queries with 2 interviews, {long_count} with 21")
     assert short_count == long_count
