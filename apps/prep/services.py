@@ -95,6 +95,14 @@ def plan_add_question(*, plan: PrepPlan, text: str, suggestion_key: str = "") ->
         return QuestionToAsk.objects.get(plan=plan, text=text[:300])
 
 
+def plan_remove_question(*, plan: PrepPlan, question_id: int) -> None:
+    plan.questions_to_ask.filter(pk=question_id).delete()
+
+
+def plan_remove_research(*, plan: PrepPlan, research_id: int) -> None:
+    plan.research.filter(pk=research_id).delete()
+
+
 def plan_add_research(*, plan: PrepPlan, topic: str, url: str = "", note: str = "") -> ResearchNote:
     if not url and not note.strip():
         raise ValidationError("Add a link or a note.")

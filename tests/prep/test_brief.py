@@ -234,3 +234,9 @@ def test_the_interview_shows_how_ready_you_are(visitors, rounds):
     ).content.decode()
 
     assert "Prepare (20% ready)" in page
+
+
+def test_a_part_of_the_brief_that_does_not_exist_is_not_found(visitors, rounds):
+    response = visitors.owner.post(reverse("prep:part", args=[rounds[1].pk, "not-a-part"]), {"text": "x"})
+
+    assert response.status_code == 404

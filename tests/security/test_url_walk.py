@@ -128,7 +128,7 @@ def _pk(attribute: str) -> FillFor:
     return lambda victim, attacker: [Fill({"pk": getattr(victim, attribute).pk})]
 
 
-BRIEF_PARTS = ("format", "areas", "panel", "stories", "questions", "research", "exercise", "not-a-part")
+BRIEF_PARTS = ("format", "areas", "panel", "stories", "questions", "research", "exercise")
 
 # Routes that take the id of someone's object, and whose object each id is.
 OBJECT_ROUTES: dict[str, FillFor] = {

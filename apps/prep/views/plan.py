@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -83,77 +83,92 @@ def brief_print(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "prep/brief_print.html", _brief_context(request, plan))
 
 
-def _save_part(request: HttpRequest, plan: PrepPlan, part: str) -> tuple[str, object | None]:
-    """Apply one section's form. Returns (message, the form if it has errors)."""
-    if part == "format":
-        form = FormatForm(request.POST)
-        if not form.is_valid():
-            return "", form
-        data = form.cleaned_data
-        services.plan_update(
-            plan=plan,
-            format=data["format"],
-            people_count=data["people_count"],
-            duration_minutes=data["duration_minutes"],
-            recruiter_checks=data["recruiter_checks"],
-        )
-        return "Format saved.", None
-    if part == "areas":
-        form = AreasForm(request.POST)
-        if not form.is_valid():
-            return "", form
-        services.plan_update(
-            plan=plan,
-            areas=form.areas(),
-            availability=form.cleaned_data["availability"],
-            salary_expectation=form.cleaned_data["salary_expectation"],
-        )
-        return "The five areas are saved.", None
-    if part == "panel":
-        notes = {
-            key.removeprefix("note_"): value.strip()
-            for key, value in request.POST.items()
-            if key.startswith("note_")
-        }
-        services.plan_update(plan=plan, panel_notes=notes)
-        return "Notes on the panel saved.", None
-    if part == "stories":
-        if request.POST.get("remove"):
-            story = get_object_or_404(
-                Story.objects.for_user(request.user), pk=posted_id(request.POST["remove"])
-            )
-            services.plan_remove_story(plan=plan, story=story)
-            return f"“{story.title}” taken off this interview.", None
-        form = StoryChoiceForm(request.POST, user=request.user)
-        if not form.is_valid():
-            return "", form
-        services.plan_add_story(plan=plan, story=form.cleaned_data["story"])
-        return f"“{form.cleaned_data['story'].title}” chosen.", None
-    if part == "questions":
-        if request.POST.get("remove"):
-            plan.questions_to_ask.filter(pk=posted_id(request.POST["remove"])).delete()
-            return "Question removed.", None
-        form = QuestionForm(request.POST)
-        if not form.is_valid():
-            return "", form
-        services.plan_add_question(plan=plan, **form.cleaned_data)
-        return "Question added.", None
-    if part == "research":
-        if request.POST.get("remove"):
-            plan.research.filter(pk=posted_id(request.POST["remove"])).delete()
-            return "Note removed.", None
-        form = ResearchForm(request.POST)
-        if not form.is_valid():
-            return "", form
-        services.plan_add_research(plan=plan, **form.cleaned_data)
-        return "Research note added.", None
-    if part == "exercise":
-        form = ExerciseForm(request.POST)
-        if not form.is_valid():
-            return "", form
-        services.plan_update(plan=plan, **form.cleaned_data)
-        return "Exercise saved.", None
-    raise ValidationError("Unknown part of the brief.")
+# Each section of the brief posts to its own handler: (message, the form if it has errors).
+Outcome = tuple[str, object | None]
+
+
+def _save_format(request: HttpRequest, plan: PrepPlan) -> Outcome:
+    form = FormatForm(request.POST)
+    if not form.is_valid():
+        return "", form
+    services.plan_update(plan=plan, **form.cleaned_data)
+    return "Format saved.", None
+
+
+def _save_areas(request: HttpRequest, plan: PrepPlan) -> Outcome:
+    form = AreasForm(request.POST)
+    if not form.is_valid():
+        return "", form
+    services.plan_update(
+        plan=plan,
+        areas=form.areas(),
+        availability=form.cleaned_data["availability"],
+        salary_expectation=form.cleaned_data["salary_expectation"],
+    )
+    return "The five areas are saved.", None
+
+
+def _save_panel(request: HttpRequest, plan: PrepPlan) -> Outcome:
+    notes = {
+        key.removeprefix("note_"): value.strip()
+        for key, value in request.POST.items()
+        if key.startswith("note_")
+    }
+    services.plan_update(plan=plan, panel_notes=notes)
+    return "Notes on the panel saved.", None
+
+
+def _save_stories(request: HttpRequest, plan: PrepPlan) -> Outcome:
+    if request.POST.get("remove"):
+        story = get_object_or_404(Story.objects.for_user(request.user), pk=posted_id(request.POST["remove"]))
+        services.plan_remove_story(plan=plan, story=story)
+        return f"“{story.title}” taken off this interview.", None
+    form = StoryChoiceForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return "", form
+    services.plan_add_story(plan=plan, story=form.cleaned_data["story"])
+    return f"“{form.cleaned_data['story'].title}” chosen.", None
+
+
+def _save_questions(request: HttpRequest, plan: PrepPlan) -> Outcome:
+    if request.POST.get("remove"):
+        services.plan_remove_question(plan=plan, question_id=posted_id(request.POST["remove"]))
+        return "Question removed.", None
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        return "", form
+    services.plan_add_question(plan=plan, **form.cleaned_data)
+    return "Question added.", None
+
+
+def _save_research(request: HttpRequest, plan: PrepPlan) -> Outcome:
+    if request.POST.get("remove"):
+        services.plan_remove_research(plan=plan, research_id=posted_id(request.POST["remove"]))
+        return "Note removed.", None
+    form = ResearchForm(request.POST)
+    if not form.is_valid():
+        return "", form
+    services.plan_add_research(plan=plan, **form.cleaned_data)
+    return "Research note added.", None
+
+
+def _save_exercise(request: HttpRequest, plan: PrepPlan) -> Outcome:
+    form = ExerciseForm(request.POST)
+    if not form.is_valid():
+        return "", form
+    services.plan_update(plan=plan, **form.cleaned_data)
+    return "Exercise saved.", None
+
+
+PART_HANDLERS = {
+    "format": _save_format,
+    "areas": _save_areas,
+    "panel": _save_panel,
+    "stories": _save_stories,
+    "questions": _save_questions,
+    "research": _save_research,
+    "exercise": _save_exercise,
+}
 
 
 FORM_NAMES = {
@@ -170,8 +185,11 @@ FORM_NAMES = {
 @require_POST
 def brief_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     plan = _plan(_owned_interview(request, pk))
+    handler = PART_HANDLERS.get(part)
+    if handler is None:
+        raise Http404("No such part of the brief.")
     try:
-        message, invalid = _save_part(request, plan, part)
+        message, invalid = handler(request, plan)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(reverse("prep:brief", args=[pk]))
