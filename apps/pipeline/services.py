@@ -128,6 +128,7 @@ def application_move_stage(
     if to_stage not in Stage.values:
         raise ValidationError({"stage": "Choose a stage from the list."})
     # Lock the row so two quick moves (a drag and a click) are recorded in order.
+    given = application
     application = Application.objects.select_for_update().select_related("company").get(pk=application.pk)
     if application.stage == to_stage:
         return StageMove(application=application, moved=False)
@@ -142,6 +143,8 @@ def application_move_stage(
     application.stage = to_stage
     application.stage_changed_at = now
     application.save(update_fields=["stage", "stage_changed_at", "updated_at"])
+    # The caller's copy moves too, so code that goes on using it sees the new stage.
+    given.stage, given.stage_changed_at = application.stage, application.stage_changed_at
     if to_stage in Stage.exits():
         reminders.cancel_for(application=application)
     else:

@@ -45,13 +45,14 @@ class Draft:
 
     subject: str
     body: str
+    to: str = ""
 
     @property
     def mailto(self) -> str:
-        # No address: contacts are not recorded yet, and an empty "To" lets the
-        # mail app ask for it. RFC 6068 wants %20 for spaces and CRLF line breaks.
+        # Without a known address the "To" stays empty and the mail app asks for it.
+        # RFC 6068 wants %20 for spaces and CRLF line breaks.
         query = urlencode({"subject": self.subject, "body": self.body.replace("\n", "\r\n")}, quote_via=quote)
-        return f"mailto:?{query}"
+        return f"mailto:{quote(self.to, safe='@')}?{query}"
 
 
 # --- What the reflection says ----------------------------------------------------
@@ -154,9 +155,27 @@ def _tidy_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def _draft(name: str, subject: str, context: Context) -> Draft:
+def _draft(name: str, subject: str, context: Context, to: str = "") -> Draft:
     body = _tidy_text(_render(f"_{name}_note.txt", context, context["owner"].zone)).strip()
-    return Draft(subject=subject, body=body)
+    return Draft(subject=subject, body=body, to=to)
+
+
+def _with_referee(reminder: Reminder, context: Context) -> Context:
+    """The referee a reference reminder is about (its subject_key names the reference)."""
+    from apps.contacts.models import ApplicationReference
+
+    kind, _, pk = reminder.subject_key.partition(":")
+    reference = None
+    if kind == "reference" and pk.isdigit():
+        reference = (
+            ApplicationReference.objects.for_user(reminder.owner)
+            .select_related("referee")
+            .filter(pk=pk)
+            .first()
+        )
+    context["referee"] = reference.referee if reference else None
+    context["what_to_stress"] = reference.what_to_stress if reference else ""
+    return context
 
 
 def _message(template: str, reminder: Reminder, context: Context) -> EmailMultiAlternatives:
@@ -213,15 +232,19 @@ def reflection_prompt_email(reminder: Reminder) -> EmailMultiAlternatives:
 
 
 def reference_heads_up_email(reminder: Reminder) -> EmailMultiAlternatives:
-    context = _context(reminder)
+    context = _with_referee(reminder, _context(reminder))
     subject = f"A reference call may come from {context['company']}" if context["company"] else "A heads-up"
-    context["draft"] = _draft("reference_heads_up", subject, context)
+    referee = context["referee"]
+    context["draft"] = _draft("reference_heads_up", subject, context, to=referee.email if referee else "")
     return _message("reference_heads_up", reminder, context)
 
 
 def reference_thanks_email(reminder: Reminder) -> EmailMultiAlternatives:
-    context = _context(reminder)
-    context["draft"] = _draft("reference_thanks", "Thank you for the reference", context)
+    context = _with_referee(reminder, _context(reminder))
+    referee = context["referee"]
+    context["draft"] = _draft(
+        "reference_thanks", "Thank you for the reference", context, to=referee.email if referee else ""
+    )
     return _message("reference_thanks", reminder, context)
 
 

@@ -324,3 +324,27 @@ def test_every_link_in_the_email_is_absolute_and_signed_for_this_reminder(interv
 )
 def test_what_went_well_becomes_a_topic_the_note_can_name(went_well, highlight):
     assert emails.highlight_from(went_well) == highlight
+
+
+def test_the_reference_heads_up_names_the_referee_and_is_addressed_to_them(owner):
+    from urllib.parse import unquote
+
+    from apps.contacts import services as contacts
+    from apps.pipeline import services as pipeline_services
+    from tests.contacts.factories import ContactFactory
+
+    referee = ContactFactory(owner=owner, kind="referee", name="Rosa Okafor", email="rosa@example.com")
+    application = pipeline_services.application_create(
+        owner=owner, company_name="Umbrella", role_title="Lead"
+    )
+    pipeline_services.application_move_stage(application=application, to_stage="second_interview")
+    contacts.reference_add(application=application, referee=referee, what_to_stress="the migration I led")
+    reminder = Reminder.objects.get(kind="reference_heads_up")
+
+    message = emails.build(reminder)
+
+    text = message.body
+    assert "Let Rosa Okafor know that Umbrella may call soon" in text
+    assert "Hello Rosa Okafor," in text
+    assert "the migration I led" in unquote(text)
+    assert "mailto:rosa@example.com?" in text
