@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_adding_someone_new_inline_keeps_what_was_typed_in_the_interview_form(live_server, open_page, device):
     user = UserFactory(email=f"inline-{device}@example.com", time_zone="Europe/London")
     application = ApplicationFactory(owner=user, company=CompanyFactory(owner=user, name="Initech"))
-    soon = timezone.now() + dt.timedelta(days=2)
+    # Mid-morning, so the hour-long interview never crosses midnight (the form takes one date).
+    soon = (timezone.now() + dt.timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
     interview = InterviewFactory(
         application=application, starts_at=soon, ends_at=soon + dt.timedelta(hours=1)
     )
