@@ -142,6 +142,38 @@ def interaction_log(
     return interaction
 
 
+# A debrief sent twice within this window (a double click, a resent form) is logged once.
+DEBRIEF_REPEAT_WINDOW = dt.timedelta(minutes=10)
+
+
+def debrief_log(
+    *, owner: User, interview: Interview, script: str, recruiter: Contact | None, channel: str
+) -> tuple[Interaction, bool]:
+    """Log a recruiter debrief; returns (the interaction, whether it is new)."""
+    recent = (
+        Interaction.objects.for_user(owner)
+        .filter(
+            application=interview.application,
+            is_debrief=True,
+            summary=script.strip(),
+            created_at__gte=timezone.now() - DEBRIEF_REPEAT_WINDOW,
+        )
+        .first()
+    )
+    if recent is not None:
+        return recent, False
+    interaction = interaction_log(
+        owner=owner,
+        summary=script,
+        contact=recruiter,
+        application=interview.application,
+        channel=channel,
+        is_debrief=True,
+        interview=interview,
+    )
+    return interaction, True
+
+
 # --- References -----------------------------------------------------------------
 
 

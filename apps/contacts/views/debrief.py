@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.contacts import balanced, services
 from apps.contacts.forms_debrief import DebriefForm
-from apps.contacts.models import Interaction
 from apps.core.forms import add_service_errors
 from apps.pipeline.models import Interview
 
 # A second identical debrief this soon after the first is the same one sent
 # twice (a double click, a resent form), not a new conversation.
-REPEAT_WINDOW = dt.timedelta(minutes=10)
 
 
 def _owned_interview(request: HttpRequest, pk: int) -> Interview:
@@ -50,39 +45,23 @@ def debrief(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_page(request, interview, form, 400)
     recruiter = form.cleaned_data["recruiter"]
-    script = form.script()
-    if _already_logged(request, interview, script):
-        messages.info(request, "This debrief was already logged.")
-        return redirect("pipeline:application_detail", pk=interview.application_id)
     try:
-        services.interaction_log(
+        _, created = services.debrief_log(
             owner=request.user,
-            summary=script,
-            contact=recruiter,
-            application=interview.application,
-            channel=form.cleaned_data["channel"],
-            is_debrief=True,
             interview=interview,
+            script=form.script(),
+            recruiter=recruiter,
+            channel=form.cleaned_data["channel"],
         )
     except ValidationError as error:
         add_service_errors(form, error)
         return _render_page(request, interview, form, 400)
+    if not created:
+        messages.info(request, "This debrief was already logged.")
+        return redirect("pipeline:application_detail", pk=interview.application_id)
     who = f" with {recruiter.name}" if recruiter else ""
     messages.success(request, f"Debrief{who} logged with this application.")
     return redirect("pipeline:application_detail", pk=interview.application_id)
-
-
-def _already_logged(request: HttpRequest, interview: Interview, script: str) -> bool:
-    return (
-        Interaction.objects.for_user(request.user)
-        .filter(
-            application=interview.application,
-            is_debrief=True,
-            summary=script.strip(),
-            created_at__gte=timezone.now() - REPEAT_WINDOW,
-        )
-        .exists()
-    )
 
 
 @login_required
