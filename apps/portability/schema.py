@@ -21,6 +21,7 @@ from apps.contacts.models import (
     InterviewParticipant,
 )
 from apps.journal.models import Lesson, Reflection
+from apps.journal.services import REFLECTION_FIELDS
 from apps.pipeline.models import Application, Company, Interview, StageChange
 from apps.prep.models import PlanStory, PracticeAnswer, PrepPlan, QuestionToAsk, ResearchNote, Story
 from apps.reminders.models import Reminder
@@ -228,24 +229,10 @@ TABLES: tuple[Table, ...] = (
         model=Reflection,
         owner_path="interview__application__owner",
         links=(Link("interview", "interviews", "interview"),),
+        # Everything a person writes in a reflection, as the journal defines it: a field
+        # added there is exported too.
         fields=(
-            "account",
-            "went_well",
-            "to_improve",
-            "questions_asked",
-            "mistakes",
-            "mistakes_other",
-            "good_signs",
-            "warning_signs",
-            "confidence",
-            "job_score",
-            "job_note",
-            "company_score",
-            "company_note",
-            "manager_score",
-            "manager_note",
-            "gut_score",
-            "gut_note",
+            *REFLECTION_FIELDS,
             "status",
             "created_at",
             "updated_at",
