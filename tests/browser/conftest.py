@@ -92,3 +92,12 @@ def log_in(browser_page: BrowserPage, base_url: str, email: str, password: str) 
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{base_url}/")
+
+
+def open_menu(page: Page) -> None:
+    """Open the folded menu on a phone and wait until it has finished sliding open.
+
+    A click on a link while the menu is still moving can miss it.
+    """
+    page.get_by_role("button", name="Open the menu").click()
+    page.wait_for_selector("#main-nav.show")

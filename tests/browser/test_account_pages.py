@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.browser.conftest import DEVICES, log_in
+from tests.browser.conftest import DEVICES, log_in, open_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,8 +15,9 @@ def test_a_user_changes_their_time_zone_in_settings(live_server, open_page, devi
     log_in(browser_page, live_server.url, user.email, PASSWORD)
 
     if device == "phone":
-        page.get_by_role("button", name="Open the menu").click()
+        open_menu(page)
     page.get_by_role("navigation").get_by_role("link", name="Settings").click()
+    page.wait_for_url("**/accounts/settings/")
     page.get_by_label("Time zone").select_option("America/Toronto")
     page.get_by_role("button", name="Save settings").click()
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from apps.pipeline import services as pipeline
 from apps.reminders.models import Kind, Reminder, Status
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.browser.conftest import DEVICES, log_in
+from tests.browser.conftest import DEVICES, log_in, open_menu
 from tests.pipeline.factories import ApplicationFactory, CompanyFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +41,7 @@ def test_todays_reminders_are_on_the_dashboard_and_done_in_one_tap(live_server, 
     assert browser_page.console_errors == []
 
     if device == "phone":
-        page.get_by_role("button", name="Open the menu").click()
+        open_menu(page)
     page.get_by_role("navigation").get_by_role("link", name="Reminders").click()
     expect(page.get_by_role("heading", name="Recently done")).to_be_visible()
     browser_page.screenshot("reminders")
