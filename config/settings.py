@@ -212,12 +212,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Every hour: a nudge for applications quiet for two weeks (one per quiet spell).
     "nudge-quiet-applications": {
-        "task": "apps.reminders.tasks.nudge_quiet_applications",
+        "task": "apps.pipeline.tasks.nudge_quiet_applications",
         "schedule": 3600.0,
     },
 }
 # A dispatch that takes longer than its minute must not pile up copies of itself.
 CELERY_TASK_TIME_LIMIT = 600
+
+# --- Reminder sending ---------------------------------------------------------
+# A claim a sender stops renewing (it died) is given back after the lease; a
+# live sender renews its claims well inside it, however slow the SMTP server.
+REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 600)
+# How many send tasks the minute job may start at once: one per worker process
+# is enough to keep every process busy.
+REMINDER_PARALLEL_SENDERS = env_int("REMINDER_PARALLEL_SENDERS", 4)
 
 # --- Internationalisation ---------------------------------------------------
 

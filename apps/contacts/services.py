@@ -19,8 +19,9 @@ from apps.contacts.models import (
     InterviewParticipant,
     ReferenceStatus,
 )
-from apps.pipeline.models import Application, Interview
-from apps.reminders import services as reminders
+from apps.pipeline.models import Application, Interview, Stage
+from apps.reminders import api as reminders
+from apps.reminders.kinds import Kind
 
 CONTACT_FIELDS = {"name", "kind", "company", "job_title", "email", "phone", "linkedin_url", "notes"}
 
@@ -138,7 +139,7 @@ def interaction_log(
         application_add_contact(application=application, contact=contact)
     if is_debrief and application is not None:
         # Debriefing the recruiter was the thing the reminder asked for.
-        reminders.complete(kind="recruiter_debrief", interview=interview, application=application)
+        reminders.complete(kind=Kind.RECRUITER_DEBRIEF, about=interview, application=application)
     return interaction
 
 
@@ -186,8 +187,8 @@ def reference_add(
         application=application, referee=referee, defaults={"what_to_stress": what_to_stress.strip()}
     )
     application_add_contact(application=application, contact=referee, role=ContactKind.REFEREE)
-    if application.stage in reminders.REFEREE_CALL_STAGES:
-        reminders.reference_heads_up(reference=reference)
+    if application.stage in REFEREE_CALL_STAGES:
+        reference_heads_up(reference=reference)
     return reference
 
 
@@ -218,5 +219,35 @@ def reference_advance(
         ):
             setattr(reference, field, now)
     reference.save()
-    reminders.reference_progressed(reference=reference)
+    reference_progressed(reference=reference)
     return reference
+
+
+# --- Reminders about references -------------------------------------------------
+
+# From these stages on, referees may be called: they should hear it from you first.
+REFEREE_CALL_STAGES = [Stage.SECOND_INTERVIEW, Stage.FINAL_ROUND, Stage.REFERENCE_CHECK, Stage.OFFER]
+
+
+def reference_heads_up(*, reference: ApplicationReference):
+    """Tell a referee a call may come: now, since the application is far enough along."""
+    return reminders.schedule(kind=Kind.REFERENCE_HEADS_UP, about=reference)
+
+
+def reference_progressed(*, reference: ApplicationReference) -> None:
+    """A reference moved on: close what is done, ask for the thank-you once it is given."""
+    if reference.status in (ReferenceStatus.HEADS_UP_SENT, ReferenceStatus.GIVEN, ReferenceStatus.THANKED):
+        reminders.complete(kind=Kind.REFERENCE_HEADS_UP, about=reference)
+    if reference.status == ReferenceStatus.GIVEN:
+        reminders.schedule(kind=Kind.REFERENCE_THANKS, about=reference)
+    if reference.status == ReferenceStatus.THANKED:
+        reminders.complete(kind=Kind.REFERENCE_THANKS, about=reference)
+
+
+def warn_referees(*, application: Application) -> None:
+    """The application got far enough for reference calls: a heads-up for each referee only asked."""
+    if application.stage not in REFEREE_CALL_STAGES:
+        return
+    asked = application.references.filter(status=ReferenceStatus.ASKED).select_related("application__owner")
+    for reference in asked:
+        reference_heads_up(reference=reference)

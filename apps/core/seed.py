@@ -59,9 +59,10 @@ from apps.pipeline.models import (
 )
 from apps.prep import services as prep_services
 from apps.prep.models import PlanFormat, PrepPlan
-from apps.reminders import rules
+from apps.reminders import api as reminders_api
+from apps.reminders import kinds, rules
 from apps.reminders import services as reminder_services
-from apps.reminders.models import Kind, Reminder, Status
+from apps.reminders.models import Kind, Reminder, ReminderSettings, Status
 
 BATCH_SIZE = 1000
 # A demo password, printed in the README on purpose; never a real account's.
@@ -753,8 +754,17 @@ def _people(
 # --- Bulk pipeline: reminders ---------------------------------------------------
 
 
-def _reminder(owner: User, kind: str, due_at: dt.datetime, dedupe_key: str, **about: object) -> Reminder:
-    return Reminder(owner=owner, kind=kind, due_at=due_at, next_try_at=due_at, dedupe_key=dedupe_key, **about)
+# The defaults a new account has: demo data is made as if nobody changed their settings.
+DEFAULT_REMINDER_SETTINGS = ReminderSettings()
+
+
+def _reminder(kind: str, about: object, due_at: dt.datetime, occasion: str = "") -> Reminder:
+    """A reminder as the app would have made it, at a time the seed chooses (often long past)."""
+    planned = reminders_api.plan(
+        kind=kind, about=about, due_at=due_at, occasion=occasion, preferences=DEFAULT_REMINDER_SETTINGS
+    )
+    assert planned is not None  # every kind is on by default  # noqa: S101
+    return planned
 
 
 def _interview_reminders(owner: User, interview: Interview, zone: zoneinfo.ZoneInfo) -> list[Reminder]:
@@ -765,17 +775,7 @@ def _interview_reminders(owner: User, interview: Interview, zone: zoneinfo.ZoneI
         (Kind.RECRUITER_DEBRIEF, interview.ends_at),
         (Kind.REFLECTION_PROMPT, rules.reflection_prompt_due(interview.ends_at, zone)),
     )
-    return [
-        _reminder(
-            owner,
-            kind,
-            due_at,
-            f"{kind}:interview:{interview.pk}",
-            application=interview.application,
-            interview=interview,
-        )
-        for kind, due_at in planned
-    ]
+    return [_reminder(kind, interview, due_at) for kind, due_at in planned]
 
 
 def _other_reminders(
@@ -789,23 +789,12 @@ def _other_reminders(
         decision = plan.application.decision_expected_on
         if decision is not None:
             due_at = rules.follow_up_due(decision, zone)
-            key = f"{Kind.FOLLOW_UP}:application:{plan.application.pk}:{decision}"
-            made.append(_reminder(owner, Kind.FOLLOW_UP, due_at, key, application=plan.application))
+            made.append(_reminder(Kind.FOLLOW_UP, plan.application, due_at, occasion=str(decision)))
     for reference in references:
         steps = [(Kind.REFERENCE_HEADS_UP, reference.asked_at)]
         if reference.given_at:
             steps.append((Kind.REFERENCE_THANKS, reference.given_at))
-        made += [
-            _reminder(
-                owner,
-                kind,
-                due_at,
-                f"{kind}:reference:{reference.pk}",
-                application=reference.application,
-                subject_key=f"reference:{reference.pk}",
-            )
-            for kind, due_at in steps
-        ]
+        made += [_reminder(kind, reference, due_at) for kind, due_at in steps]
     return made
 
 
@@ -825,11 +814,11 @@ def _nudges(owner: User, plans: Sequence[PlannedApplication], count: int, now: d
             due_at = plan.application.stage_changed_at + spell * rules.QUIET_APPLICATION_AFTER
             if due_at > now:
                 due_at = now - spell * HOUR
-            # The key names the moment, as the hourly nudge job's key does.
-            key = f"{Kind.NUDGE}:application:{plan.application.pk}:{due_at:%Y%m%d%H%M%S}"
-            if key not in seen:  # two spells dated in the same second would share a key
-                seen.add(key)
-                made.append(_reminder(owner, Kind.NUDGE, due_at, key, application=plan.application))
+            # The occasion names the moment, as the hourly nudge job's does.
+            nudge = _reminder(Kind.NUDGE, plan.application, due_at, occasion=f"{due_at:%Y%m%d%H%M%S}")
+            if nudge.dedupe_key not in seen:  # two spells dated in the same second would share a key
+                seen.add(nudge.dedupe_key)
+                made.append(nudge)
     return made
 
 
@@ -839,8 +828,8 @@ def _close_finished_reference_steps(
     """A heads-up already given, or a thank-you already sent, is done whatever its age."""
     finished_at = {}
     for reference in references:
-        finished_at[f"{Kind.REFERENCE_HEADS_UP}:reference:{reference.pk}"] = reference.heads_up_at
-        finished_at[f"{Kind.REFERENCE_THANKS}:reference:{reference.pk}"] = reference.thanked_at
+        finished_at[kinds.get(Kind.REFERENCE_HEADS_UP).dedupe_key(reference.pk)] = reference.heads_up_at
+        finished_at[kinds.get(Kind.REFERENCE_THANKS).dedupe_key(reference.pk)] = reference.thanked_at
     for reminder in reminders:
         done_at = finished_at.get(reminder.dedupe_key)
         if done_at is not None:
@@ -896,7 +885,8 @@ def _reminders(
     chosen += _nudges(owner, plans, count - len(chosen), now)
     settled = [_settle(reminder, rng, now) for reminder in chosen]
     _close_finished_reference_steps(settled, references)
-    return Reminder.objects.bulk_create(settled, batch_size=BATCH_SIZE)
+    reminders_api.schedule_many(settled)
+    return settled
 
 
 # --- Bulk pipeline: putting it together -----------------------------------------

@@ -16,13 +16,13 @@ from django.db.models import Case, Count, IntegerField, Max, Min, Q, Value, When
 
 from apps.accounts.models import User
 from apps.contacts.models import ApplicationReference, ReferenceStatus
+from apps.contacts.services import REFEREE_CALL_STAGES
 from apps.journal import selectors as journal_selectors
 from apps.journal.insights import rank_mistakes
 from apps.journal.models import Reflection
 from apps.pipeline.models import Application, Interview, Stage, StageChange
 from apps.prep import selectors as prep_selectors
 from apps.reminders.models import Reminder, Status
-from apps.reminders.services import REFEREE_CALL_STAGES
 
 WINDOW = dt.timedelta(days=14)
 # A busy fortnight is summarised by its first interviews; the calendar feed has them all.

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.dashboard import charts, selectors
+from apps.pipeline import services as pipeline
 from apps.pipeline.models import Application
-from apps.reminders import services as reminders
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -28,6 +28,6 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
         Application.objects.for_user(request.user).select_related("company"), pk=pk
     )
-    reminders.follow_up_now(application=application)
+    pipeline.application_follow_up_now(application=application)
     messages.success(request, f"Added to today: follow up {application.company.name}.")
     return redirect("home")

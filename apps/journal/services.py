@@ -10,8 +10,8 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.journal.models import Lesson, Reflection
 from apps.pipeline.models import Interview
-from apps.reminders import services as reminders
-from apps.reminders.models import Kind
+from apps.reminders import api as reminders
+from apps.reminders.kinds import Kind
 
 # Everything a person types or ticks in a reflection; the form checks the values.
 REFLECTION_FIELDS = (
@@ -76,7 +76,7 @@ def reflection_save(
     if finalise and reflection.status != Reflection.Status.FINAL:
         reflection.status = Reflection.Status.FINAL
         reflection.finalised_at = now
-        reminders.complete(kind=Kind.REFLECTION_PROMPT, interview=interview)
+        reminders.complete(kind=Kind.REFLECTION_PROMPT, about=interview)
     reflection.version += 1
     reflection.last_editor = editor
     reflection.updated_at = now

@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.pipeline.models import Application, Company, Interview, InterviewFormat, Stage, StageChange
-from apps.reminders import services as reminders
+from apps.pipeline.signals import application_moved
+from apps.reminders import api as reminders
+from apps.reminders import kinds
+from apps.reminders.kinds import Kind
+from apps.reminders.models import Reminder, ReminderSettings
+from apps.reminders.rules import QUIET_APPLICATION_AFTER
 
 
 def company_get_or_create(*, owner: User, name: str) -> Company:
@@ -90,7 +95,7 @@ def application_create(
             raise
         return Application.objects.for_user(owner).get(creation_token=creation_token)
     StageChange.objects.create(application=application, from_stage="", to_stage=stage, changed_at=now)
-    reminders.schedule_follow_up(application=application)
+    schedule_follow_up(application=application)
     return application
 
 
@@ -107,7 +112,7 @@ def application_update(
         setattr(application, name, value)
     application.full_clean(exclude=["owner", "company"])
     application.save()
-    reminders.schedule_follow_up(application=application)
+    schedule_follow_up(application=application)
     return application
 
 
@@ -130,6 +135,7 @@ def application_move_stage(
     # Lock the row so two quick moves (a drag and a click) are recorded in order.
     given = application
     application = Application.objects.select_for_update().select_related("company").get(pk=application.pk)
+    given_from = application.stage
     if application.stage == to_stage:
         return StageMove(application=application, moved=False)
     now = now or timezone.now()
@@ -146,9 +152,11 @@ def application_move_stage(
     # The caller's copy moves too, so code that goes on using it sees the new stage.
     given.stage, given.stage_changed_at = application.stage, application.stage_changed_at
     if to_stage in Stage.exits():
-        reminders.cancel_for(application=application)
+        reminders.cancel(application=application)
     else:
-        reminders.application_news(application=application)
+        # News came: no need to chase it any more.
+        reminders.cancel(application=application, kinds_to_cancel=[Kind.FOLLOW_UP, Kind.NUDGE])
+    application_moved.send(sender=Application, application=application, from_stage=given_from, now=now)
     round_two_missing = (
         to_stage == Stage.SECOND_INTERVIEW
         and not application.interviews.scheduled().filter(round_number__gte=2).exists()
@@ -160,9 +168,9 @@ def application_set_archived(*, application: Application, archived: bool) -> App
     application.archived = archived
     application.save(update_fields=["archived", "updated_at"])
     if archived:
-        reminders.cancel_for(application=application)
+        reminders.cancel(application=application)
     else:
-        reminders.schedule_follow_up(application=application)
+        schedule_follow_up(application=application)
     return application
 
 
@@ -216,7 +224,7 @@ def interview_schedule(
         if creation_token is None:
             raise
         return application.interviews.get(creation_token=creation_token)
-    reminders.schedule_for_interview(interview=interview)
+    reminders.schedule_about(what=kinds.INTERVIEW, about=interview)
     return interview
 
 
@@ -243,7 +251,7 @@ def interview_update(
     interview.full_clean(exclude=["application"])
     interview.save()
     if rescheduled:
-        reminders.schedule_for_interview(interview=interview)
+        reminders.schedule_about(what=kinds.INTERVIEW, about=interview)
     return interview
 
 
@@ -258,5 +266,69 @@ def interview_cancel(*, interview: Interview, now: dt.datetime | None = None) ->
     interview.cancelled_at = now or timezone.now()
     interview.sequence += 1
     interview.save(update_fields=["cancelled_at", "sequence", "updated_at"])
-    reminders.cancel_for(interview=interview)
+    reminders.cancel(interview=interview)
     return interview
+
+
+# --- Reminders about applications -------------------------------------------------
+
+
+def follow_up_plan(
+    *, application: Application, preferences: ReminderSettings | None = None, now: dt.datetime | None = None
+) -> Reminder | None:
+    """The follow-up a promised decision date calls for (unsaved), if the application is still open."""
+    if application.decision_expected_on is None or application.is_closed or application.archived:
+        return None
+    return reminders.plan(
+        kind=Kind.FOLLOW_UP,
+        about=application,
+        occasion=str(application.decision_expected_on),
+        preferences=preferences,
+        now=now,
+    )
+
+
+def schedule_follow_up(*, application: Application, now: dt.datetime | None = None) -> Reminder | None:
+    """Follow up the morning after a promised decision date, if no news came.
+
+    A new promised date replaces the follow-up for the old one.
+    """
+    reminders.dismiss_other_occasions(
+        kind=Kind.FOLLOW_UP, about=application, keep_occasion=str(application.decision_expected_on)
+    )
+    planned = follow_up_plan(application=application, now=now)
+    return reminders.save(planned) if planned is not None else None
+
+
+def application_follow_up_now(*, application: Application, now: dt.datetime | None = None) -> Reminder:
+    """The person asked to be reminded to chase a quiet application (one a day at most)."""
+    now = now or timezone.now()
+    planned = reminders.plan(
+        kind=Kind.FOLLOW_UP, about=application, due_at=now, occasion=f"asked:{now:%Y-%m-%d}", asked=True
+    )
+    return reminders.save(planned)
+
+
+# Stages in which an application is neither moving nor finished: silence there is worth a nudge.
+_NOT_NUDGED = [*Stage.exits(), Stage.ACCEPTED, Stage.INTERESTED]
+
+
+def nudge_quiet_applications(*, now: dt.datetime | None = None) -> int:
+    """A gentle nudge for each active application with no activity for two weeks."""
+    now = now or timezone.now()
+    quiet = (
+        Application.objects.filter(archived=False, updated_at__lte=now - QUIET_APPLICATION_AFTER)
+        .exclude(stage__in=_NOT_NUDGED)
+        .select_related("owner__reminder_settings")
+    )
+    planned = (
+        reminders.plan(
+            kind=Kind.NUDGE,
+            about=application,
+            # One nudge per quiet spell: the occasion names the last activity.
+            occasion=f"{application.updated_at:%Y%m%d%H%M%S}",
+            now=now,
+        )
+        for application in quiet.iterator(chunk_size=500)
+    )
+    return reminders.schedule_many(planned)

@@ -26,6 +26,7 @@ from apps.contacts.models import InterviewParticipant
 from apps.pipeline.csv_io import escape_cell
 from apps.portability import schema
 from apps.portability.models import ImportedRef
+from apps.reminders import kinds
 from apps.reminders.models import ReminderSettings
 
 ROWS_PER_CHUNK = 250
@@ -33,10 +34,6 @@ ROWS_PER_CHUNK = 250
 # response is not thousands of tiny writes, small enough to stay flat in memory.
 PIECE_SIZE = 64 * 1024
 
-# "thank_you:interview:42", "follow_up:application:7:2025-03-01": the id is the row the reminder is about.
-DEDUPE_KEY = re.compile(
-    r"^(?P<kind>[a-z_]+):(?P<about>interview|application|reference):(?P<id>\d+)(?P<rest>.*)$"
-)
 DEDUPE_ABOUT = {"interview": "interview", "application": "application", "reference": "subject"}
 # Panel notes are keyed by the id of the person met, as text.
 PARTICIPANT_ID = re.compile(r"[0-9]{1,18}")
@@ -162,13 +159,14 @@ def dedupe_template(values: dict[str, object]) -> str:
     Ids are this site's; the importer puts the new row's id back. A key in any
     other shape is written empty and the importer makes a fresh one.
     """
-    found = DEDUPE_KEY.match(str(values["dedupe_key"]))
-    if not found:
+    key = str(values["dedupe_key"])
+    parts = kinds.parse_key(key)
+    if parts is None:
         return ""
-    about_id = values[f"_id_{DEDUPE_ABOUT[found['about']]}"]
-    if about_id is None or str(about_id) != found["id"]:
+    about_id = values[f"_id_{DEDUPE_ABOUT[parts.about]}"]
+    if about_id is None or str(about_id) != str(parts.about_id):
         return ""
-    return f"{found['kind']}:{found['about']}:{schema.ID_PLACEHOLDER}{found['rest']}"
+    return kinds.key_template(key)
 
 
 # --- The JSON document -----------------------------------------------------------

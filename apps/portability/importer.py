@@ -31,6 +31,7 @@ from apps.journal import checklists
 from apps.portability import schema
 from apps.portability.models import ImportedRef
 from apps.prep import guide
+from apps.reminders import kinds
 from apps.reminders.models import WAITING, Kind, Reminder, ReminderSettings, Status
 
 BATCH_SIZE = 500
@@ -655,16 +656,33 @@ def _areas_problems(areas: object) -> list[str]:
 
 
 def _check_reminder(row: PlannedRow, raw: dict) -> list[str]:
+    problems = _check_reminder_about(row, raw)
     template = raw.get("dedupe_key", "")
     if template == "":
-        return []
+        return problems
     found = DEDUPE_TEMPLATE.match(template) if isinstance(template, str) else None
     if not found or len(template) - len(schema.ID_PLACEHOLDER) + 19 > DEDUPE_KEY_MAX:
         return [
-            f'"dedupe_key" should be empty or look like "thank_you:interview:{{id}}", not {_show(template)}.'
+            *problems,
+            f'"dedupe_key" should be empty or look like "thank_you:interview:{{id}}", not {_show(template)}.',
         ]
     row.dedupe_template = template
+    return problems
+
+
+def _check_reminder_about(row: PlannedRow, raw: dict) -> list[str]:
+    """A reminder must name what its kind is about: its email is built from that row."""
+    registered = kinds.REGISTRY.get(row.instance.kind)
+    if registered is None:
+        return []  # an unknown kind is reported with the other choices
+    link = DEDUPE_ABOUT[registered.about]
+    if raw.get(link) is None:
+        return [f'a "{registered.key}" reminder is about {_a(registered.about)}, but "{link}" names none.']
     return []
+
+
+def _a(what: str) -> str:
+    return f"an {what}" if what[0] in "aeiou" else f"a {what}"
 
 
 def _salary_in_order(application) -> bool:
@@ -868,7 +886,7 @@ class _Writer:
             return f"{row.instance.kind}:imported:{uuid.uuid4().hex}"
         about = DEDUPE_TEMPLATE.match(row.dedupe_template)["about"]
         named = self.resolved[row.links[DEDUPE_ABOUT[about]]]
-        return row.dedupe_template.replace(schema.ID_PLACEHOLDER, str(named), 1)
+        return kinds.key_from_template(row.dedupe_template, named)
 
     def _taken_keys(self, keys: list[str]) -> dict[str, int]:
         taken: dict[str, int] = {}

@@ -24,6 +24,7 @@ from apps.journal.models import Lesson, Reflection
 from apps.journal.services import REFLECTION_FIELDS
 from apps.pipeline.models import Application, Company, Interview, StageChange
 from apps.prep.models import PlanStory, PracticeAnswer, PrepPlan, QuestionToAsk, ResearchNote, Story
+from apps.reminders import kinds
 from apps.reminders.models import Reminder
 
 FORMAT = "second-round-export"
@@ -35,9 +36,9 @@ REF_MAX_LENGTH = 100
 REF_NAMESPACE = uuid.UUID("5d1e3f0a-7b2c-4c55-9a3e-2f6d8b1c0e47")
 
 # The reminder's `subject_key` names a reference as "reference:<pk>".
-SUBJECT_PREFIX = "reference:"
+SUBJECT_PREFIX = f"{kinds.REFERENCE}:"
 # In an exported dedupe_key the id of the row it is about becomes this.
-ID_PLACEHOLDER = "{id}"
+ID_PLACEHOLDER = kinds.ID_PLACEHOLDER
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,9 @@
 
 A Celery task with a far-off ETA can be delivered twice by Redis (past the
 visibility timeout); a row with a status and a claim cannot be sent twice.
+
+The kernel names the pipeline's models by string only: it stores what a
+reminder is about, and the apps that own those rows give it meaning.
 """
 
 from __future__ import annotations
@@ -10,20 +13,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
-from apps.pipeline.models import Application, Interview
+from apps.reminders import kinds
+from apps.reminders.kinds import Kind
 
-
-class Kind(models.TextChoices):
-    THANK_YOU = "thank_you", "Send a thank-you note"
-    RECRUITER_DEBRIEF = "recruiter_debrief", "Debrief with your recruiter"
-    REFLECTION_PROMPT = "reflection_prompt", "Reflect on the interview"
-    REFERENCE_HEADS_UP = "reference_heads_up", "Give your referees a heads-up"
-    REFERENCE_THANKS = "reference_thanks", "Thank your referee"
-    FOLLOW_UP = "follow_up", "Follow up on a promised decision"
-    NUDGE = "nudge", "Nudge a quiet application"
-    PREP_REVIEW = "prep_review", "Review your prep for tomorrow"
+__all__ = ["OPEN", "WAITING", "Kind", "Reminder", "ReminderSettings", "Status"]
 
 
 class Status(models.TextChoices):
@@ -52,19 +48,19 @@ class ReminderQuerySet(models.QuerySet):
 
 class Reminder(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=24, choices=Kind.choices)
+    kind = models.CharField(max_length=24, choices=kinds.choices)
     # When the thing should be done: what the person sees.
     due_at = models.DateTimeField()
     # When the dispatcher should next try to email it: the due time moved past
     # quiet hours, a snooze, or a retry after an SMTP error.
     next_try_at = models.DateTimeField()
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+        "pipeline.Application", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
     )
     interview = models.ForeignKey(
-        Interview, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+        "pipeline.Interview", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
     )
-    # A contact or a reference the reminder is about, named by the contacts app.
+    # The reference a reminder is about ("reference:<id>"), named by the contacts app.
     subject_key = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -98,6 +94,19 @@ class Reminder(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    @property
+    def registry_row(self) -> kinds.ReminderKind:
+        return kinds.get(self.kind)
+
+    @property
+    def page_path(self) -> str:
+        """The page where the person does what the reminder asks (its kind's page)."""
+        row = self.registry_row
+        about_id = self.interview_id if row.page_about == kinds.INTERVIEW else self.application_id
+        if about_id is None:
+            return reverse("reminders:reminders")
+        return reverse(row.page, args=[about_id])
 
 
 class ReminderSettings(models.Model):

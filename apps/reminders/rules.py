@@ -1,9 +1,16 @@
-"""When each reminder falls due, and when it may be emailed. Pure functions of time."""
+"""When each reminder falls due, and when it may be emailed. Pure functions of time.
+
+The due rules take what the reminder is about (read for its times only, so the
+kernel needs no model of the apps that own it), the person's settings, their
+time zone and the moment of asking; None means "no reminder for this".
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable
+from typing import Any, Protocol
 
 # An evening hour, local time, for "write it down while it is fresh".
 REFLECTION_EVENING = dt.time(19, 0)
@@ -51,3 +58,74 @@ def outside_quiet_hours(
             return moment
         wake_day = local.date()
     return _at_local(wake_day, quiet_until, zone)
+
+
+# --- Due rules, one per kind (the registry in kinds.py names them) -----------------
+
+
+class Timed(Protocol):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+class Promised(Protocol):
+    decision_expected_on: dt.date | None
+
+
+class Preferences(Protocol):
+    thank_you_delay_hours: int
+    prep_review_lead_hours: int
+
+
+DueRule = Callable[[Any, Preferences, zoneinfo.ZoneInfo, dt.datetime], dt.datetime | None]
+
+
+def _long_over(interview: Timed, now: dt.datetime) -> bool:
+    return interview.ends_at <= now - POST_INTERVIEW_CUTOFF
+
+
+def prep_review_due(
+    interview: Timed, preferences: Preferences, zone: zoneinfo.ZoneInfo, now: dt.datetime
+) -> dt.datetime | None:
+    """The lead time before the interview starts; at once if that has passed; none once it began."""
+    if interview.starts_at <= now:
+        return None
+    return max(interview.starts_at - dt.timedelta(hours=preferences.prep_review_lead_hours), now)
+
+
+def thank_you_due(
+    interview: Timed, preferences: Preferences, zone: zoneinfo.ZoneInfo, now: dt.datetime
+) -> dt.datetime | None:
+    if _long_over(interview, now):
+        return None
+    return interview.ends_at + dt.timedelta(hours=preferences.thank_you_delay_hours)
+
+
+def recruiter_debrief_due(
+    interview: Timed, preferences: Preferences, zone: zoneinfo.ZoneInfo, now: dt.datetime
+) -> dt.datetime | None:
+    """Right after: the recruiter wants to hear while it is fresh too."""
+    return None if _long_over(interview, now) else interview.ends_at
+
+
+def reflection_prompt_due_for(
+    interview: Timed, preferences: Preferences, zone: zoneinfo.ZoneInfo, now: dt.datetime
+) -> dt.datetime | None:
+    return None if _long_over(interview, now) else reflection_prompt_due(interview.ends_at, zone)
+
+
+def follow_up_due_for(
+    application: Promised, preferences: Preferences, zone: zoneinfo.ZoneInfo, now: dt.datetime
+) -> dt.datetime | None:
+    """The morning after the promised date; a date long gone (an old application imported) is history."""
+    if application.decision_expected_on is None:
+        return None
+    due_at = follow_up_due(application.decision_expected_on, zone)
+    return None if due_at < now - POST_INTERVIEW_CUTOFF else due_at
+
+
+def due_now(
+    about: object, preferences: Preferences, zone: zoneinfo.ZoneInfo, now: dt.datetime
+) -> dt.datetime:
+    """For reminders raised by an event (a referee may be called, a quiet spell noticed)."""
+    return now

@@ -207,7 +207,7 @@ def build_rich_account(user: User, *, label: str = "Acme") -> RichAccount:
     prep.practice_answer_save(
         owner=user, question="Tell me about yourself", answer="Nine years in data…", practised=True
     )
-    reminders.follow_up_now(application=second)
+    pipeline.application_follow_up_now(application=second)
     assert participant.pk  # the participant made above is the one met at round one
     _close_what_fell_due(user, timezone.now())
     return RichAccount(

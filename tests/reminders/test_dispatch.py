@@ -115,11 +115,11 @@ def test_a_reminder_that_never_gets_through_ends_failed_with_the_reason(applicat
 
 def test_a_claim_left_by_a_dead_dispatcher_is_taken_back_after_the_lease(smtp_server, application):
     reminder = _reminder(application)
-    _, ids = dispatch.claim_batch(now=NOON)  # ...and the dispatcher dies here
-    assert ids == [reminder.pk]
+    claim = dispatch.claim_batch(clock=dispatch.SendClock(NOON))  # ...and the dispatcher dies here
+    assert claim.ids == [reminder.pk]
 
-    assert dispatch.dispatch_due(now=NOON + dispatch.LEASE - dt.timedelta(seconds=1)).sent == 0
-    report = dispatch.dispatch_due(now=NOON + dispatch.LEASE + dt.timedelta(seconds=1))
+    assert dispatch.dispatch_due(now=NOON + dispatch.lease() - dt.timedelta(seconds=1)).sent == 0
+    report = dispatch.dispatch_due(now=NOON + dispatch.lease() + dt.timedelta(seconds=1))
 
     assert (report.released, report.sent) == (1, 1)
     assert smtp_server.inbox.reminder_ids() == [reminder.pk]
@@ -127,10 +127,10 @@ def test_a_claim_left_by_a_dead_dispatcher_is_taken_back_after_the_lease(smtp_se
 
 def test_a_dispatcher_whose_claim_was_taken_back_does_not_mark_it_sent(smtp_server, application):
     reminder = _reminder(application)
-    stale_token, _ = dispatch.claim_batch(now=NOON)
-    dispatch.dispatch_due(now=NOON + dispatch.LEASE + dt.timedelta(seconds=1))  # another one sends it
+    stale = dispatch.claim_batch(clock=dispatch.SendClock(NOON))
+    dispatch.dispatch_due(now=NOON + dispatch.lease() + dt.timedelta(seconds=1))  # another one sends it
 
-    late = dispatch.send_batch(token=stale_token, ids=[reminder.pk], now=NOON + dispatch.LEASE)
+    late = dispatch.send_batch(stale)
 
     assert late.sent == 0
     assert smtp_server.inbox.reminder_ids() == [reminder.pk]

@@ -15,7 +15,8 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from apps.journal.models import Lesson
-from apps.reminders import emails, links, services
+from apps.journal.reminder_kinds import highlight_from
+from apps.reminders import api, emails, links
 from apps.reminders.models import Kind, Reminder
 from tests.accounts.factories import UserFactory
 from tests.journal.factories import LessonFactory, ReflectionFactory
@@ -116,7 +117,7 @@ def test_each_kind_has_its_own_first_line(interview):
 
 def test_the_reminders_an_interview_brings_all_build(interview):
     with time_machine.travel(INTERVIEW_AT - dt.timedelta(days=2), tick=False):
-        reminders = services.schedule_for_interview(interview=interview)
+        reminders = api.schedule_about(what="interview", about=interview)
 
     assert {reminder.kind for reminder in reminders} == {
         Kind.PREP_REVIEW,
@@ -323,7 +324,7 @@ def test_every_link_in_the_email_is_absolute_and_signed_for_this_reminder(interv
     ],
 )
 def test_what_went_well_becomes_a_topic_the_note_can_name(went_well, highlight):
-    assert emails.highlight_from(went_well) == highlight
+    assert highlight_from(went_well) == highlight
 
 
 def test_the_reference_heads_up_names_the_referee_and_is_addressed_to_them(owner):

@@ -6,7 +6,7 @@ import time_machine
 from apps.journal import services as journal
 from apps.pipeline import services as pipeline
 from apps.pipeline.models import Stage
-from apps.reminders import services
+from apps.reminders import api, services
 from apps.reminders.models import Kind, Reminder, ReminderSettings, Status
 from tests.pipeline.factories import ApplicationFactory
 
@@ -46,8 +46,8 @@ def test_scheduling_twice_never_makes_two_reminders_for_one_event(application):
         application=application, starts_at=utc(22, 14), ends_at=utc(22, 15)
     )
 
-    services.schedule_for_interview(interview=interview)
-    services.schedule_for_interview(interview=interview)
+    api.schedule_about(what="interview", about=interview)
+    api.schedule_about(what="interview", about=interview)
 
     assert Reminder.objects.count() == 4
 
@@ -157,8 +157,8 @@ def test_a_quiet_application_gets_one_nudge_per_quiet_spell(owner):
         application = ApplicationFactory(owner=owner, stage=Stage.APPLIED)
         ApplicationFactory(owner=owner, stage=Stage.REJECTED)
 
-    first = services.nudge_quiet_applications(now=NOW)
-    again = services.nudge_quiet_applications(now=NOW + dt.timedelta(hours=1))
+    first = pipeline.nudge_quiet_applications(now=NOW)
+    again = pipeline.nudge_quiet_applications(now=NOW + dt.timedelta(hours=1))
 
     assert (first, again) == (1, 0)
     assert Reminder.objects.get().application == application

@@ -24,9 +24,9 @@ from apps.contacts.models import (
     ContactKind,
     ReferenceStatus,
 )
+from apps.contacts.services import REFEREE_CALL_STAGES
 from apps.core.forms import add_service_errors
 from apps.pipeline.models import Application
-from apps.reminders.services import REFEREE_CALL_STAGES
 
 # Asking the same person again and again wears out their goodwill: past this many
 # references in the window, the referee page suggests a rest.
