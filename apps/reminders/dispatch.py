@@ -124,16 +124,23 @@ class Claim:
     ids: list[int]
     clock: SendClock
     renewed_at: float = field(default_factory=time.monotonic)
+    # Rows this sender found taken back from it (it stalled past its lease): not sent by it.
+    lost: set[int] = field(default_factory=set)
 
-    def renew_if_due(self) -> None:
+    def renew_if_due(self, *, still_to_send: int) -> None:
         """Push the claim's lease forward once a quarter of it has gone: a live sender's
-        claims never expire, however slow each message is (up to three quarters of a lease)."""
+        claims never expire, however slow each message is (up to three quarters of a lease).
+
+        Should the sender have stalled past the lease anyway (a paused machine),
+        the rows another sender has taken since are left to that one.
+        """
         if time.monotonic() - self.renewed_at < lease().total_seconds() / 4:
             return
-        Reminder.objects.filter(claim_token=self.token, status=Status.SENDING).update(
-            claimed_at=self.clock.now()
-        )
+        mine = Reminder.objects.filter(claim_token=self.token, status=Status.SENDING)
+        held = mine.update(claimed_at=self.clock.now())
         self.renewed_at = time.monotonic()
+        if held < still_to_send:
+            self.lost = set(self.ids) - set(mine.values_list("pk", flat=True))
 
 
 def claim_batch(*, clock: SendClock, size: int = BATCH_SIZE) -> Claim:
@@ -170,9 +177,11 @@ def send_batch(claim: Claim) -> DispatchReport:
     with contextlib.suppress(smtplib.SMTPException, OSError):
         connection.open()
     try:
-        for reminder in reminders:
-            claim.renew_if_due()
-            _send_one(reminder, claim=claim, connection=connection, report=report)
+        batch = list(reminders)
+        for position, reminder in enumerate(batch):
+            claim.renew_if_due(still_to_send=len(batch) - position)
+            if reminder.pk not in claim.lost:
+                _send_one(reminder, claim=claim, connection=connection, report=report)
     finally:
         with contextlib.suppress(smtplib.SMTPException, OSError):
             connection.close()

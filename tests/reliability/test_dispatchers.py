@@ -62,7 +62,7 @@ def test_a_dispatcher_killed_mid_batch_loses_nothing(due_reminders, smtp_server,
 
     # A dispatcher started after the lease has run out finishes the job.
     smtp_server.inbox.delay_seconds = 0
-    report = dispatch.dispatch_due(now=timezone.now() + dispatch.LEASE + dt.timedelta(seconds=1))
+    report = dispatch.dispatch_due(now=timezone.now() + dispatch.lease() + dt.timedelta(seconds=1))
     time.sleep(0.2)
 
     received = collections.Counter(smtp_server.inbox.reminder_ids())

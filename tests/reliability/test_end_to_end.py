@@ -94,8 +94,12 @@ def test_a_real_worker_emails_the_thank_you_and_its_link_marks_it_done(
 
     paths = _links(text)
     done_path = paths["done"]
-    page = Client().get(done_path)
+    phone = Client(enforce_csrf_checks=True)  # not logged in; the tap posts no CSRF token
+    page = phone.get(done_path)
     assert page.status_code == 200
+    thank_you.refresh_from_db()
+    assert thank_you.status == Status.SENT  # opening the link only asks
+    assert phone.post(done_path).status_code == 200
     thank_you.refresh_from_db()
     assert thank_you.status == Status.DONE
 
