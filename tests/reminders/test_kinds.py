@@ -112,6 +112,8 @@ def test_a_kind_switched_off_makes_no_reminder_unless_the_person_asked(owner):
 
     assert api.schedule(kind=Kind.FOLLOW_UP, about=application, occasion="a") is None
     asked = api.save(
-        api.plan(kind=Kind.FOLLOW_UP, about=application, due_at=application.created_at, occasion="b", asked=True)
+        api.plan(
+            kind=Kind.FOLLOW_UP, about=application, due_at=application.created_at, occasion="b", asked=True
+        )
     )
     assert asked.pk is not None
