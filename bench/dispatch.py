@@ -2,7 +2,12 @@
 local SMTP server. Prints reminders/s beside the SMTP server's own intake rate measured
 in the same run, and checks that none was lost or sent twice.
 
-    .venv/bin/python bench/dispatch.py [--reminders 100000 --users 10000 --concurrency 4]
+    .venv/bin/python bench/dispatch.py [--reminders 100000 --users 10000 --concurrency 4] [--kills 10]
+
+With --kills N it SIGKILLs a busy worker process N times during the run (the pool
+starts a new one each time) and prints the duplicates per kill: the message in
+flight when a process dies may go out twice (at-least-once); nothing may be lost.
+The lease is shortened for that run so the dead processes' claims come back soon.
 
 It uses a database of its own (DATABASE_URL, default second_round_bench_dispatch), which
 it creates, migrates and empties; loopback only; everything it starts, it stops.
@@ -15,6 +20,7 @@ import collections
 import datetime as dt
 import json
 import os
+import random
 import signal
 import smtplib
 import subprocess
@@ -134,6 +140,15 @@ def smtp_intake_rate(port: int, messages: int, senders: int) -> float:
     return (messages // senders * senders) / (time.perf_counter() - started)
 
 
+def kill_one_sender(worker_pid: int) -> int:
+    """SIGKILL one of the worker's pool processes (a sender), as the kernel's OOM killer might."""
+    children = Path(f"/proc/{worker_pid}/task/{worker_pid}/children").read_text().split()
+    if not children:
+        return 0
+    os.kill(int(random.choice(children)), signal.SIGKILL)
+    return 1
+
+
 def sent_count() -> int:
     from apps.reminders.models import Reminder, Status
 
@@ -146,6 +161,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=4, help="worker processes")
     parser.add_argument("--timeout", type=int, default=1800, help="give up after this many seconds")
+    parser.add_argument("--kills", type=int, default=0, help="worker processes to SIGKILL mid-run")
     options = parser.parse_args()
 
     import redis
@@ -167,30 +183,30 @@ def main() -> None:
         **os.environ,
         "EMAIL_URL": f"smtp://127.0.0.1:{port}",
         "REMINDER_DISPATCH_SECONDS": "1",
+        "REMINDER_PARALLEL_SENDERS": str(options.concurrency),
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
         "VAR_DIR": str(ROOT / "var" / "bench-dispatch"),
     }
+    if options.kills:
+        env["REMINDER_LEASE_SECONDS"] = "8"
+    celery = [sys.executable, "-m", "celery", "-A", "config"]
+    # The beat apart from the worker, as in production: every child of the worker is then a sender.
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--beat",
-            "--loglevel=WARNING",
-            f"--concurrency={options.concurrency}",
-            "--schedule",
-            str(ROOT / "var" / "bench-dispatch-beat"),
-        ],
+        [*celery, "worker", "--loglevel=WARNING", f"--concurrency={options.concurrency}"],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    beat = subprocess.Popen(
+        [*celery, "beat", "--loglevel=WARNING", "--schedule", str(ROOT / "var" / "bench-dispatch-beat")],
         env=env,
         cwd=ROOT,
         start_new_session=True,
     )
     launched = time.perf_counter()
+    killed = 0
     try:
         # The clock starts with the first delivery, so the worker's start-up is not counted.
         while not inbox.ids and time.perf_counter() - launched < 120:
@@ -198,15 +214,21 @@ def main() -> None:
         started = time.perf_counter()
         while time.perf_counter() - started < options.timeout:
             time.sleep(0.5)
+            # Kills spread over the run, none in its first or last stretch.
+            next_kill_at = options.reminders * (killed + 1) / (options.kills + 2)
+            if killed < options.kills and len(inbox.ids) > next_kill_at:
+                killed += kill_one_sender(worker.pid)
             if sent_count() >= options.reminders:
                 break
         elapsed = time.perf_counter() - started
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=60)
+        for process in (worker, beat):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=60)
         server.stop()
 
     received = inbox.ids
+    duplicates = sum(count - 1 for count in received.values() if count > 1)
     rate = options.reminders / elapsed
     print(
         json.dumps(
@@ -217,8 +239,10 @@ def main() -> None:
                 "smtp_intake_per_s": round(intake, 1),
                 "ratio": round(rate / intake, 2),
                 "lost": options.reminders - len(received),
-                "duplicates": sum(count - 1 for count in received.values() if count > 1),
+                "duplicates": duplicates,
                 "marked_sent": sent_count(),
+                "kills": killed,
+                "duplicates_per_kill": round(duplicates / killed, 2) if killed else None,
             }
         )
     )

@@ -327,6 +327,21 @@ def test_a_wrong_value_is_refused_with_where_and_why(document, newcomer, table, 
     assert problems[0].startswith(f"{table}, row 1"), problems
 
 
+def test_a_reminder_without_what_its_kind_is_about_is_refused(document, newcomer):
+    """Its email could never be built: a reflection prompt about no interview."""
+
+    def orphan_prompt(d: dict) -> None:
+        d["reminders"][0].update(kind="reflection_prompt", interview=None, dedupe_key="")
+
+    problems = refused(newcomer, tampered(document, orphan_prompt))
+
+    assert problems == [
+        f'reminders, row 1 ({document["reminders"][0]["ref"]}): a "reflection_prompt" reminder is about '
+        'an interview, but "interview" names none.'
+    ]
+    assert not Reminder.objects.filter(owner=newcomer).exists()
+
+
 def test_two_rows_with_one_ref_are_refused(document, newcomer):
     def duplicate(d: dict) -> None:
         d["contacts"][1]["ref"] = d["contacts"][0]["ref"]
