@@ -112,10 +112,20 @@ def _due(reminders, now: dt.datetime):
 
 
 def senders_needed(*, now: dt.datetime, batch_size: int = BATCH_SIZE) -> int:
-    """How many send tasks the due work calls for: one per batch, up to one per worker process."""
+    """How many more send tasks the due work calls for: one per batch, up to one per worker
+    process, less the senders already at work (each holds one batch's claim)."""
     most = settings.REMINDER_PARALLEL_SENDERS
-    due = _due(Reminder.objects.order_by(), now)[: most * batch_size].count()
-    return min(most, math.ceil(due / batch_size))
+    at_work = (
+        Reminder.objects.filter(status=Status.SENDING, claimed_at__gte=now - lease())
+        .values("claim_token")
+        .distinct()
+        .count()
+    )
+    free = most - at_work
+    if free <= 0:
+        return 0
+    due = _due(Reminder.objects.order_by(), now)[: free * batch_size].count()
+    return min(free, math.ceil(due / batch_size))
 
 
 @dataclass

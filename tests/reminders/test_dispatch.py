@@ -134,3 +134,18 @@ def test_a_dispatcher_whose_claim_was_taken_back_does_not_mark_it_sent(smtp_serv
 
     assert late.sent == 0
     assert smtp_server.inbox.reminder_ids() == [reminder.pk]
+
+
+@pytest.mark.parametrize(
+    ("due", "at_work", "senders"), [(0, 0, 0), (1, 0, 1), (45, 0, 3), (500, 0, 4), (500, 3, 1)]
+)
+def test_the_minute_job_starts_one_sender_per_batch_up_to_one_per_worker_process(
+    application, settings, due, at_work, senders
+):
+    settings.REMINDER_PARALLEL_SENDERS = 4
+    for n in range(due + at_work):
+        _reminder(application, key=f"due:{n}")
+    for _ in range(at_work):  # senders busy with a batch each
+        dispatch.claim_batch(clock=dispatch.SendClock(NOON), size=1)
+
+    assert dispatch.senders_needed(now=NOON, batch_size=20) == senders
