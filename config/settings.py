@@ -198,6 +198,31 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A Redis that is gone must fail fast, not hang: connecting (a host that no
+        # longer answers) and every command (a publish on a half-open socket).
+        "socket_connect_timeout": 5,
+        "socket_timeout": 10,
+        "socket_keepalive": True,
+        "retry_on_timeout": True,
+        # Every 10 s kombu checks the worker's long-lived BRPOP and pub/sub
+        # connections, so one left half-open is dropped and reconnected.
+        "health_check_interval": 10,
+    }
+# Redis stopped and started again (a restart, a failover, a deploy) must not end
+# the worker or the beat: they retry for as long as it takes, at start-up too.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Celery's own consumer dies on some connection losses (see config/celery_consumer.py).
+CELERY_WORKER_CONSUMER = "config.celery_consumer:Consumer"
+# A task running when the broker goes away finishes its work: stopping it would
+# strand its claimed reminders until their lease runs out. Should its message not
+# be acknowledged in the end (Redis still down), it runs again after the visibility
+# timeout: harmless, a dispatch or a sender only takes rows that are still due.
+# (Celery 6 turns this on by default; it stays off here.)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True
