@@ -2,7 +2,8 @@
 
 The domain apps decide *when* something happens (an interview is booked, a
 referee may be called); the registry (kinds.py) says when its reminder falls
-due and what its key is. Nothing outside this kernel writes Reminder rows.
+due and what its key is. The domain apps never write Reminder rows themselves
+(the account export, import and deletion carry them as data).
 
     schedule(kind=, about=)            one reminder, created or moved to its new time
     schedule_about(what=, about=)      every kind about that row (an interview's four)
@@ -39,13 +40,19 @@ def settings_for(user: User) -> ReminderSettings:
         return ReminderSettings(owner=user)
 
 
+def _application_of(what: str, about: Any) -> Any:
+    """Every reminder belongs to an application: the row itself, or the one it hangs from."""
+    return about if what == kinds.APPLICATION else about.application
+
+
 def _links(row: kinds.ReminderKind, about: Any) -> dict[str, Any]:
     """The columns that say what a reminder is about, from the row it is about."""
+    links: dict[str, Any] = {"application": _application_of(row.about, about)}
     if row.about == kinds.INTERVIEW:
-        return {"interview": about, "application": about.application}
-    if row.about == kinds.APPLICATION:
-        return {"application": about}
-    return {"application": about.application, "subject_key": f"{kinds.REFERENCE}:{about.pk}"}
+        links["interview"] = about
+    elif row.about == kinds.REFERENCE:
+        links["subject_key"] = f"{kinds.REFERENCE}:{about.pk}"
+    return links
 
 
 def _about_filter(what: str, about: Any) -> Q:
@@ -139,7 +146,7 @@ def schedule_about(*, what: str, about: Any, now: dt.datetime | None = None) -> 
     """Every reminder that a row brings (an interview: prep review, thank-you, debrief,
     reflection), created or moved to the row's new times."""
     now = now or timezone.now()
-    preferences = settings_for(_links(kinds.kinds_about(what)[0], about)["application"].owner)
+    preferences = settings_for(_application_of(what, about).owner)
     planned = (
         plan(kind=row.key, about=about, preferences=preferences, now=now) for row in kinds.kinds_about(what)
     )

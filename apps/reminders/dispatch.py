@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -198,10 +198,6 @@ def send_batch(claim: Claim) -> DispatchReport:
     return report
 
 
-class Refused(Exception):
-    """The mail server will never take this message: no point trying again."""
-
-
 def _refusal(error: smtplib.SMTPException) -> str | None:
     """The server's words when it refused this message for good (5xx), else None.
 
@@ -224,25 +220,27 @@ def _text(words: bytes | str) -> str:
 
 def _send_one(reminder: Reminder, *, claim: Claim, connection, report: DispatchReport) -> None:
     now = claim.clock.now()
+    owner = reminder.owner
+    preferences = settings_for(owner)
+    if not preferences.wants(reminder.kind):
+        _mine(reminder, claim).update(status=Status.DISMISSED, closed_at=now, claim_token=None)
+        report.skipped += 1
+        return
     try:
-        owner = reminder.owner
-        preferences = settings_for(owner)
-        if not preferences.wants(reminder.kind):
-            _mine(reminder, claim).update(status=Status.DISMISSED, closed_at=now, claim_token=None)
-            report.skipped += 1
-            return
         allowed = rules.outside_quiet_hours(now, owner.zone, preferences.quiet_from, preferences.quiet_until)
-        if allowed > now:
-            _mine(reminder, claim).update(status=Status.PENDING, next_try_at=allowed, claim_token=None)
-            report.deferred += 1
-            return
-        message = emails.build(reminder)
+        message = emails.build(reminder) if allowed <= now else None
+    except (OperationalError, InterfaceError):
+        raise  # the database is gone, not this row's fault: the task retries, the lease covers the row
     except Exception as error:
         # A row whose email cannot be built (a poison row) must not hold up the
         # rest of the batch, nor be given up on silently.
         logger.exception("Reminder %s could not be built", reminder.pk)
         reason = f"The email could not be put together ({_name(error)})"
         report.count_failure(_record_failure(reminder, claim=claim, reason=reason))
+        return
+    if message is None:
+        _mine(reminder, claim).update(status=Status.PENDING, next_try_at=allowed, claim_token=None)
+        report.deferred += 1
         return
     try:
         if connection.send_messages([message]) != 1:
