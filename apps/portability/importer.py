@@ -38,9 +38,6 @@ BATCH_SIZE = 500
 # More than this and the list stops helping: the file is not what we think it is.
 MAX_PROBLEMS = 50
 REF_PATTERN = re.compile(r"^[a-z_]+:[A-Za-z0-9._-]{1,80}$")
-DEDUPE_TEMPLATE = re.compile(
-    r"^[a-z_]{1,30}:(?P<about>interview|application|reference):\{id\}(?P<rest>[^{}]*)$"
-)
 DEDUPE_ABOUT = {"interview": "interview", "application": "application", "reference": "subject"}
 # The longest dedupe key a template may make once {id} becomes a 19-digit id.
 DEDUPE_KEY_MAX = Reminder._meta.get_field("dedupe_key").max_length
@@ -356,7 +353,7 @@ class _Checker:
             template = row.dedupe_template
             if not template:
                 continue
-            about = DEDUPE_TEMPLATE.match(template)["about"]
+            about = kinds.parse_template(template).about
             named = row.links[DEDUPE_ABOUT[about]]
             if named is None:
                 self.problem(f'{row.where}: "dedupe_key" is about the {about}, but the reminder names none.')
@@ -660,7 +657,7 @@ def _check_reminder(row: PlannedRow, raw: dict) -> list[str]:
     template = raw.get("dedupe_key", "")
     if template == "":
         return problems
-    found = DEDUPE_TEMPLATE.match(template) if isinstance(template, str) else None
+    found = kinds.parse_template(template) if isinstance(template, str) else None
     if not found or len(template) - len(schema.ID_PLACEHOLDER) + 19 > DEDUPE_KEY_MAX:
         return [
             *problems,
@@ -884,7 +881,7 @@ class _Writer:
     def _dedupe_key(self, row: PlannedRow) -> str:
         if not row.dedupe_template:
             return f"{row.instance.kind}:imported:{uuid.uuid4().hex}"
-        about = DEDUPE_TEMPLATE.match(row.dedupe_template)["about"]
+        about = kinds.parse_template(row.dedupe_template).about
         named = self.resolved[row.links[DEDUPE_ABOUT[about]]]
         return kinds.key_from_template(row.dedupe_template, named)
 

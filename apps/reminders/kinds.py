@@ -169,7 +169,10 @@ def kinds_about(what: str) -> list[ReminderKind]:
 
 ID_PLACEHOLDER = "{id}"
 _KEY = re.compile(r"^(?P<kind>[a-z_]+):(?P<about>interview|application|reference):(?P<id>\d+)(?P<rest>.*)$")
-_TEMPLATE = re.compile(r"^(?P<kind>[a-z_]+):(?P<about>interview|application|reference):\{id\}(?P<rest>.*)$")
+# A template from a file: one {id}, a kind's name of a sensible length.
+_TEMPLATE = re.compile(
+    r"^(?P<kind>[a-z_]{1,30}):(?P<about>interview|application|reference):\{id\}(?P<rest>[^{}]*)$"
+)
 
 
 @dataclass(frozen=True)
