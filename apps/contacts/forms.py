@@ -47,7 +47,7 @@ class ContactForm(forms.ModelForm):
 class QuickContactForm(forms.Form):
     """Someone new, added without leaving the page: the rest can be filled in later."""
 
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=200, error_messages={"required": "Type their name."})
     kind = forms.ChoiceField(choices=ContactKind.choices, initial=ContactKind.INTERVIEWER)
     email = forms.EmailField(
         required=False, error_messages={"invalid": "That does not look like an email address."}

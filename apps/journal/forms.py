@@ -82,7 +82,7 @@ class ReflectionForm(forms.Form):
     gut_note = _text("Notes", NOTE_MAX_LENGTH, 2)
     # The version the page was loaded at: saving over a newer one is a conflict.
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    # Set by static/js/reflection.js: which copy of the form this is.
+    # Set by static/js/drafts.js: which copy of the form this is.
     editor = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
     def right_job_fields(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core import drafts
 from apps.journal.models import Lesson, Reflection
 from apps.pipeline.models import Interview
 from apps.reminders import api as reminders
@@ -43,6 +45,34 @@ class ReflectionConflict(Exception):
         self.current = current
 
 
+def _locked_reflection(interview: Interview, now: dt.datetime) -> Reflection:
+    """The interview's reflection, made if this is the first save, locked so saves queue up."""
+    created = Reflection.objects.get_or_create(interview=interview, defaults={"created_at": now})[0]
+    return Reflection.objects.select_for_update().get(pk=created.pk)
+
+
+def _check_fields(fields: dict[str, object]) -> None:
+    unknown = set(fields) - set(REFLECTION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown reflection fields: {sorted(unknown)}")
+
+
+def _write(
+    reflection: Reflection, *, fields: dict[str, object], editor: str, finalise: bool, now: dt.datetime
+) -> Reflection:
+    for name, value in fields.items():
+        setattr(reflection, name, value)
+    if finalise and reflection.status != Reflection.Status.FINAL:
+        reflection.status = Reflection.Status.FINAL
+        reflection.finalised_at = now
+        reminders.complete(kind=Kind.REFLECTION_PROMPT, about=reflection.interview)
+    reflection.version += 1
+    reflection.last_editor = editor
+    reflection.updated_at = now
+    reflection.save()
+    return reflection
+
+
 @transaction.atomic
 def reflection_save(
     *,
@@ -53,7 +83,7 @@ def reflection_save(
     finalise: bool = False,
     now: dt.datetime | None = None,
 ) -> Reflection:
-    """Save a reflection that was loaded at `base_version`.
+    """Save a whole reflection that was loaded at `base_version` (a form sent without its base).
 
     1. Make the row if this is the first save (two first saves at once: one makes it).
     2. Lock it, so two saves cannot both read the same version.
@@ -63,25 +93,58 @@ def reflection_save(
        way back): those words are already in what it sends now.
     """
     now = now or timezone.now()
-    unknown = set(fields) - set(REFLECTION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown reflection fields: {sorted(unknown)}")
-    created = Reflection.objects.get_or_create(interview=interview, defaults={"created_at": now})[0]
-    reflection = Reflection.objects.select_for_update().get(pk=created.pk)
+    _check_fields(fields)
+    reflection = _locked_reflection(interview, now)
     saved_by_this_copy = bool(editor) and reflection.last_editor == editor
     if reflection.version != base_version and not saved_by_this_copy:
         raise ReflectionConflict(reflection)
-    for name, value in fields.items():
-        setattr(reflection, name, value)
-    if finalise and reflection.status != Reflection.Status.FINAL:
-        reflection.status = Reflection.Status.FINAL
-        reflection.finalised_at = now
-        reminders.complete(kind=Kind.REFLECTION_PROMPT, about=interview)
-    reflection.version += 1
-    reflection.last_editor = editor
-    reflection.updated_at = now
-    reflection.save()
-    return reflection
+    return _write(reflection, fields=fields, editor=editor, finalise=finalise, now=now)
+
+
+@dataclass(frozen=True)
+class DraftSaved:
+    reflection: Reflection
+    # Text both copies changed: the saved one is kept, this copy's is for the person to place.
+    conflicts: list[drafts.FieldConflict]
+
+
+@transaction.atomic
+def reflection_save_draft(
+    *,
+    interview: Interview,
+    fields: dict[str, object],
+    base_fields: dict[str, object],
+    editor: str = "",
+    finalise: bool = False,
+    now: dt.datetime | None = None,
+) -> DraftSaved:
+    """Save a copy edited from `base_fields`, merged field by field with what is saved now.
+
+    Two tabs that edited different fields both keep their edits; the same text
+    edited in both is a conflict, kept as saved and handed back with this
+    copy's version (core/drafts.py). A copy whose own earlier save is exactly
+    what is saved (its answer was lost on the way back) simply saves. Nothing
+    is finalised while a conflict is open.
+    """
+    now = now or timezone.now()
+    _check_fields(fields)
+    reflection = _locked_reflection(interview, now)
+    if editor and reflection.last_editor == editor:
+        merged = drafts.Merged(values=dict(fields))
+    else:
+        saved = {name: getattr(reflection, name) for name in fields}
+        merged = drafts.merge_per_field(saved=saved, base=base_fields, mine=fields)
+    # The copy is recorded as the author only when what is saved is exactly what it sent:
+    # only then may its next save go over this one whatever its base says.
+    all_mine = merged.values == fields
+    reflection = _write(
+        reflection,
+        fields=merged.values,
+        editor=editor if all_mine else "",
+        finalise=finalise and not merged.conflicts,
+        now=now,
+    )
+    return DraftSaved(reflection=reflection, conflicts=merged.conflicts)
 
 
 def lesson_create(*, owner: User, text: str, reflection: Reflection | None = None) -> Lesson:

@@ -41,3 +41,36 @@ document.addEventListener("submit", (event) => {
 if (document.body && document.body.hasAttribute("data-signed-out") && "caches" in window) {
   caches.delete("second-round-offline-v1");
 }
+
+// htmx swaps a refused form (400, 409, 422) in place, errors beside the fields
+// (the configuration is in base.html). Anything else that goes wrong leaves the
+// page as it was, with everything typed, and is said here.
+function showRequestProblem(text) {
+  const box = document.getElementById("request-problem");
+  if (!box) return;
+  box.textContent = text;
+  box.hidden = false;
+}
+
+// A tap on the message puts it away.
+document.addEventListener("click", (event) => {
+  if (event.target.id === "request-problem") event.target.hidden = true;
+});
+
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr ? event.detail.xhr.status : 0;
+  showRequestProblem(
+    status >= 500
+      ? "Something went wrong on our side, so that was not saved. Everything you typed is still here: try again in a moment."
+      : "That could not be done. Reload the page and try again; everything you typed is still here."
+  );
+});
+
+document.addEventListener("htmx:sendError", () => {
+  showRequestProblem("No connection, so nothing was sent. Everything you typed is still here: try again when you are back online.");
+});
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  const box = document.getElementById("request-problem");
+  if (box && event.detail.successful) box.hidden = true;
+});

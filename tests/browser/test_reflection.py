@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from apps.journal.models import Reflection
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.browser.conftest import log_in
+from tests.browser.conftest import SCREENSHOTS, log_in
 from tests.pipeline.factories import ApplicationFactory, CompanyFactory, InterviewFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,20 +48,29 @@ def test_a_reflection_written_on_a_train_survives_losing_signal(live_server, ope
     page.get_by_text("Ran longer than planned", exact=False).first.click()
     expect(page.locator("#save-status")).to_contain_text("Offline", timeout=10_000)
 
-    page.reload()  # still offline: the page comes back from this device
-    expect(page.get_by_role("button", name="Use this device's copy")).to_be_visible()
-    page.get_by_role("button", name="Use this device's copy").click()
+    page.reload()  # still offline: the page comes back from this device, with what was typed
+    expect(page.locator("#local-copy")).to_contain_text("You are offline")
     expect(story).to_have_value(
         "Caught the 8:10. Arrived early and read their blog in the lobby. "
         "Then two engineers asked about a migration I led."
     )
+    page.evaluate("window.scrollTo(0, 0)")
+    browser_page.screenshot("reflection-reopened-offline", full_page=False)
+    # Typing goes on at once, offline, with nothing to choose first.
+    story.press("End")
+    story.type(" I drew the pipeline on the whiteboard.")
+    page.get_by_label("What went well").fill("The whiteboard part")
 
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator("#save-status")).to_contain_text("Saved", timeout=15_000)
 
     reflection = Reflection.objects.get()
-    assert reflection.account.endswith("asked about a migration I led.")
+    assert reflection.account == (
+        "Caught the 8:10. Arrived early and read their blog in the lobby. "
+        "Then two engineers asked about a migration I led. I drew the pipeline on the whiteboard."
+    )
+    assert reflection.went_well == "The whiteboard part"
     assert reflection.good_signs == ["ran_long"]
     browser_page.screenshot("reflection-form", full_page=False)
     page.get_by_role("heading", name="Signs", exact=True).scroll_into_view_if_needed()
@@ -69,23 +78,74 @@ def test_a_reflection_written_on_a_train_survives_losing_signal(live_server, ope
     assert not browser_page.has_horizontal_scroll()
 
 
-def test_a_second_tab_does_not_silently_overwrite_the_first(live_server, open_page, interview):
-    browser_page = open_page("desktop")
+def test_done_tapped_offline_waits_for_the_connection_then_finishes(live_server, open_page, interview):
+    browser_page = open_page("phone")
+    page = browser_page.page
+    _open_form(browser_page, live_server, interview)
+    page.context.set_offline(True)
+
+    page.get_by_label("How it went, from the start").fill("Written in a tunnel")
+    page.get_by_role("button", name="Done").click()
+
+    expect(page.locator("#save-status")).to_contain_text("Waiting for a connection")
+    browser_page.screenshot("reflection-done-waiting", full_page=False)
+    assert not Reflection.objects.exists()
+    page.context.set_offline(False)  # the browser says it is online again, and the form goes
+
+    expect(page.get_by_text("Your reflection is saved as final.")).to_be_visible(timeout=15_000)
+    reflection = Reflection.objects.get()
+    assert (reflection.account, reflection.status) == ("Written in a tunnel", "final")
+
+
+def _two_tabs(browser_page, live_server, interview):
     first = browser_page.page
     _open_form(browser_page, live_server, interview)
     second = first.context.new_page()
+    second.set_viewport_size({"width": 390, "height": 844})
     second.goto(f"{live_server.url}/interviews/{interview.pk}/reflect/")
+    return first, second
+
+
+def test_two_tabs_editing_different_answers_both_keep_their_edits(live_server, open_page, interview):
+    browser_page = open_page("phone")
+    first, second = _two_tabs(browser_page, live_server, interview)
+
+    first.get_by_label("How it went, from the start").fill("Written in the first tab")
+    expect(first.locator("#save-status")).to_contain_text("Saved")
+    second.get_by_label("What went well").fill("Written in the second tab")
+    expect(second.locator("#save-status")).to_contain_text("Saved")
+
+    reflection = Reflection.objects.get()
+    assert (reflection.account, reflection.went_well) == (
+        "Written in the first tab",
+        "Written in the second tab",
+    )
+    # The second tab now shows the first tab's story too, and no conflict.
+    expect(second.get_by_label("How it went, from the start")).to_have_value("Written in the first tab")
+    expect(second.locator("#conflict")).to_be_hidden()
+
+
+def test_the_same_answer_edited_in_two_tabs_shows_both_and_keeps_both(live_server, open_page, interview):
+    browser_page = open_page("phone")
+    first, second = _two_tabs(browser_page, live_server, interview)
 
     first.get_by_label("How it went, from the start").fill("Written in the first tab")
     expect(first.locator("#save-status")).to_contain_text("Saved")
     second.get_by_label("How it went, from the start").fill("Written in the second tab")
 
-    expect(second.get_by_text("saved somewhere else meanwhile")).to_be_visible()
-    expect(second.locator("#conflict")).to_contain_text("Written in the first tab")
-    assert Reflection.objects.get().account == "Written in the first tab"
-    second.get_by_role("button", name="Keep mine").click()
+    conflict = second.locator("#conflict")
+    expect(conflict).to_contain_text("Written in the first tab")
+    expect(conflict).to_contain_text("Written in the second tab")
+    assert Reflection.objects.get().account == "Written in the first tab"  # nothing overwritten unseen
+    conflict.scroll_into_view_if_needed()
+    second.screenshot(path=str(SCREENSHOTS / "reflection-conflict-phone.png"))
+    second.get_by_role("button", name="Keep both").click()
+
     expect(second.locator("#save-status")).to_contain_text("Saved")
-    assert Reflection.objects.get().account == "Written in the second tab"
+    expect(conflict).to_be_hidden()
+    # (A form post sends line breaks as CRLF.)
+    both = Reflection.objects.get().account.replace("\r\n", "\n")
+    assert both == "Written in the first tab\n\nWritten in the second tab", repr(both)
 
 
 def test_the_reflection_form_has_no_serious_accessibility_problems(live_server, open_page, interview):

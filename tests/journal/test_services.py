@@ -99,3 +99,23 @@ def test_another_copy_may_not_save_over_it(interview):
         services.reflection_save(
             interview=interview, fields={"account": "Laptop"}, base_version=0, editor="laptop"
         )
+
+
+def test_a_copy_that_merged_with_another_may_not_later_save_over_it_unseen(interview):
+    from apps.journal import services
+
+    empty = {"account": "", "went_well": ""}
+    services.reflection_save_draft(
+        interview=interview, fields={"account": "Tab one", "went_well": ""}, base_fields=empty, editor="one"
+    )
+    services.reflection_save_draft(
+        interview=interview, fields={"account": "Tab two", "went_well": ""}, base_fields=empty, editor="two"
+    )  # a conflict: tab one's story is kept
+
+    # Tab two, its answer lost, sends again from its old base: still a conflict, not an overwrite.
+    again = services.reflection_save_draft(
+        interview=interview, fields={"account": "Tab two!", "went_well": ""}, base_fields=empty, editor="two"
+    )
+
+    assert [conflict.name for conflict in again.conflicts] == ["account"]
+    assert again.reflection.account == "Tab one"

@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -97,7 +98,7 @@ def test_a_stale_plain_submit_shows_both_texts_and_keeps_yours_in_the_form(visit
 
     assert response.status_code == 409
     page = response.content.decode()
-    assert "saved somewhere else meanwhile" in page
+    assert "also changed somewhere else" in page
     assert "Phone version" in page and "Laptop version" in page
     assert 'name="version" value="1"' in page  # saving again now keeps the laptop's text
 
@@ -248,3 +249,82 @@ def test_the_journal_lists_reflections_newest_first_and_filters_them(visitors, i
     assert page.index("Platform Engineer") < page.index("Older Role")
     assert "Stranger Role" not in page
     assert "Older Role" in filtered and "Platform Engineer" not in filtered
+
+
+def _draft(base: dict | None = None, **overrides) -> dict:
+    """A post from drafts.js: the form as it is now, and the values it was edited from."""
+    data = _form(**overrides)
+    data["draft_base"] = json.dumps(base if base is not None else {})
+    return data
+
+
+def test_two_tabs_editing_different_answers_both_keep_their_edits(visitors, interview):
+    url = reverse("journal:autosave", args=[interview.pk])
+    empty = {"account": [""], "went_well": [""]}
+    first = visitors.owner.post(
+        url, _draft(empty, account="From the first tab", went_well="", editor="tab-1")
+    )
+    assert first.status_code == 200
+
+    second = visitors.owner.post(
+        url, _draft(empty, account="", went_well="From the second tab", editor="tab-2")
+    )
+
+    assert second.status_code == 200
+    reflection = Reflection.objects.get()
+    assert (reflection.account, reflection.went_well) == ("From the first tab", "From the second tab")
+    # The second tab is told what the first one wrote, to show it in its form.
+    assert second.json()["fields"]["account"] == ["From the first tab"]
+    assert second.json()["conflicts"] == []
+
+
+def test_the_same_answer_edited_in_two_tabs_comes_back_with_both_versions(visitors, interview):
+    url = reverse("journal:autosave", args=[interview.pk])
+    visitors.owner.post(url, _draft({"account": [""]}, account="Phone version", editor="phone"))
+
+    response = visitors.owner.post(url, _draft({"account": [""]}, account="Laptop version", editor="laptop"))
+
+    assert response.status_code == 409
+    [conflict] = response.json()["conflicts"]
+    assert conflict == {
+        "name": "account",
+        "label": "How it went, from the start",
+        "theirs": "Phone version",
+        "mine": "Laptop version",
+    }
+    assert Reflection.objects.get().account == "Phone version"  # nothing overwritten unseen
+
+    # The person keeps both: edited from what is saved now, it saves.
+    both = "Phone version\n\nLaptop version"
+    again = visitors.owner.post(url, _draft({"account": ["Phone version"]}, account=both, editor="laptop"))
+    assert again.status_code == 200
+    assert Reflection.objects.get().account == both
+
+
+def test_done_from_a_stale_tab_merges_and_asks_only_about_the_answer_both_changed(visitors, interview):
+    autosave = reverse("journal:autosave", args=[interview.pk])
+    empty = {"account": [""], "went_well": [""], "gut_note": [""]}
+    visitors.owner.post(
+        autosave, _draft(empty, account="Phone", went_well="", gut_note="Phone gut", editor="p")
+    )
+
+    response = visitors.owner.post(
+        reverse("journal:reflect", args=[interview.pk]),
+        {
+            **_draft(empty, account="Laptop", went_well="Laptop went well", gut_note="", editor="l"),
+            "finalise": "1",
+        },
+    )
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Phone" in page and "Laptop" in page
+    reflection = Reflection.objects.get()
+    assert (reflection.account, reflection.went_well, reflection.gut_note) == (
+        "Phone",
+        "Laptop went well",
+        "Phone gut",
+    )
+    assert reflection.status == "draft"  # not final while an answer is undecided
+    # The form shows the merged answers, and this copy's text where they disagree.
+    assert "Phone gut</textarea>" in page and "Laptop</textarea>" in page

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,11 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 
+from apps.core import drafts
 from apps.journal import checklists, selectors, services
 from apps.journal.forms import JournalFilterForm, ReflectionForm
 from apps.journal.models import Reflection
 from apps.pipeline.models import Interview
 
+# Every field a browser copy of the form keeps and merges (all but version and editor).
+DRAFT_FIELDS = services.REFLECTION_FIELDS
 # The text fields shown side by side when two copies of a reflection disagree.
 TEXT_FIELDS = (
     "account",
@@ -36,66 +42,164 @@ def _saved_at(reflection: Reflection) -> str:
     return formats.time_format(timezone.localtime(reflection.updated_at), "H:i")
 
 
+@dataclass
+class ReflectPage:
+    """What the form page shows after a post that did not end in a redirect."""
+
+    form: ReflectionForm
+    status: int
+    # The saved reflection where two copies disagree, and the answers they disagree on.
+    conflict: Reflection | None = None
+    conflict_names: set[str] | None = None
+    # The values drafts.js edits from (form data, as JSON).
+    base: dict[str, list[str]] | None = None
+
+
 @login_required
 def reflect(request: HttpRequest, pk: int) -> HttpResponse:
     """The reflection form. Autosave keeps it on the server; this view is the plain-form way."""
     interview = _owned_interview(request, pk)
     reflection = Reflection.objects.filter(interview=interview).first()
-    conflict = None
-    status = 200
     if request.method == "POST":
-        form = ReflectionForm(request.POST)
-        if form.is_valid():
-            try:
-                reflection = services.reflection_save(
-                    interview=interview,
-                    fields=form.reflection_fields(),
-                    base_version=form.cleaned_data["version"],
-                    editor=form.cleaned_data["editor"],
-                    finalise="finalise" in request.POST,
-                )
-            except services.ReflectionConflict as error:
-                conflict = error.current
-                # Keep what this person typed; saving again now replaces the other copy.
-                data = request.POST.copy()
-                data["version"] = conflict.version
-                form = ReflectionForm(data)
-                status = 409
-            else:
-                messages.success(
-                    request,
-                    "Your reflection is saved as final." if reflection.status == "final" else "Draft saved.",
-                )
-                return redirect("journal:reflection", pk=interview.pk)
-        else:
-            status = 400
+        outcome = _post(request, interview)
+        if isinstance(outcome, HttpResponse):
+            return outcome
     else:
         form = ReflectionForm(initial=ReflectionForm.initial_from(reflection))
+        outcome = ReflectPage(form=form, status=200, base=_saved_data(reflection))
     context = {
         "interview": interview,
         "reflection": reflection,
-        "form": form,
-        "conflict": conflict,
-        "conflict_fields": _differences(form, conflict) if conflict else [],
+        "form": outcome.form,
+        "conflict": outcome.conflict,
+        "conflict_fields": (
+            _differences(outcome.form, outcome.conflict, outcome.conflict_names) if outcome.conflict else []
+        ),
+        "draft_base": json.dumps(outcome.base if outcome.base is not None else _saved_data(reflection)),
         "open_lessons": selectors.open_lessons(user=request.user)[:5],
     }
-    return render(request, "journal/reflect.html", context, status=status)
+    return render(request, "journal/reflect.html", context, status=outcome.status)
 
 
-def _differences(form: ReflectionForm, current: Reflection) -> list[tuple[str, str, str]]:
+def _post(request: HttpRequest, interview: Interview) -> HttpResponse | ReflectPage:
+    form = ReflectionForm(request.POST)
+    posted_base = drafts.base_from_post(request.POST, DRAFT_FIELDS)
+    if not form.is_valid():
+        # Shown again with everything typed, still edited from the base it came with.
+        base = {name: posted_base.getlist(name) for name in DRAFT_FIELDS} if posted_base is not None else None
+        return ReflectPage(form=form, status=400, base=base)
+    finalise = "finalise" in request.POST
+    base_fields = _base_fields(request)
+    if base_fields is None:
+        return _post_whole(request, form, interview, finalise)
+    saved = services.reflection_save_draft(
+        interview=interview,
+        fields=form.reflection_fields(),
+        base_fields=base_fields,
+        editor=form.cleaned_data["editor"],
+        finalise=finalise,
+    )
+    if not saved.conflicts:
+        return _saved_redirect(request, saved.reflection)
+    # Everything merged is saved; the form shows it, with this copy's text where the two
+    # disagree, and those answers start from nothing so the next save hands them back.
+    names = {conflict.name for conflict in saved.conflicts}
+    shown = _saved_data(saved.reflection)
+    base = {name: ([] if name in names else values) for name, values in shown.items()}
+    data = request.POST.copy()
+    for name, values in shown.items():
+        if name not in names:
+            data.setlist(name, values)
+    data["version"] = saved.reflection.version
+    return ReflectPage(
+        form=ReflectionForm(data), status=409, conflict=saved.reflection, conflict_names=names, base=base
+    )
+
+
+def _post_whole(
+    request: HttpRequest, form: ReflectionForm, interview: Interview, finalise: bool
+) -> HttpResponse | ReflectPage:
+    """A post without a base (no script ran): saved only over the version it was loaded at."""
+    try:
+        reflection = services.reflection_save(
+            interview=interview,
+            fields=form.reflection_fields(),
+            base_version=form.cleaned_data["version"],
+            editor=form.cleaned_data["editor"],
+            finalise=finalise,
+        )
+    except services.ReflectionConflict as error:
+        current = error.current
+        # Keep what this person typed; saving again now replaces the other copy.
+        data = form.data.copy()
+        data["version"] = current.version
+        return ReflectPage(form=ReflectionForm(data), status=409, conflict=current)
+    return _saved_redirect(request, reflection)
+
+
+def _saved_data(reflection: Reflection | None) -> dict[str, list[str]]:
+    return drafts.form_data(ReflectionForm(initial=ReflectionForm.initial_from(reflection)), DRAFT_FIELDS)
+
+
+def _saved_redirect(request: HttpRequest, reflection: Reflection) -> HttpResponse:
+    messages.success(
+        request, "Your reflection is saved as final." if reflection.status == "final" else "Draft saved."
+    )
+    return redirect("journal:reflection", pk=reflection.interview_id)
+
+
+def _differences(
+    form: ReflectionForm, current: Reflection, names: set[str] | None = None
+) -> list[tuple[str, str, str]]:
     """(label, their text, your text) for each text field where the two copies differ."""
     differences = []
     for name in TEXT_FIELDS:
+        if names is not None and name not in names:
+            continue
         theirs, yours = getattr(current, name), form.data.get(name, "")
         if theirs != yours:
             differences.append((form.fields[name].label, theirs, yours))
     return differences
 
 
+def _base_fields(request: HttpRequest) -> dict[str, object] | None:
+    """The values this browser copy started from, checked like the form; None if it sent none."""
+    base = drafts.base_from_post(request.POST, DRAFT_FIELDS)
+    if base is None:
+        return None
+    base["version"], base["editor"] = "0", ""
+    form = ReflectionForm(base)
+    return form.reflection_fields() if form.is_valid() else None
+
+
+def _draft_answer(saved: services.DraftSaved, form: ReflectionForm) -> JsonResponse:
+    """What static/js/drafts.js needs: the saved version, its values (its next base), and conflicts."""
+    reflection = saved.reflection
+    return JsonResponse(
+        {
+            "version": reflection.version,
+            "saved_at": _saved_at(reflection),
+            "fields": drafts.form_data(
+                ReflectionForm(initial=ReflectionForm.initial_from(reflection)), DRAFT_FIELDS
+            ),
+            "conflicts": [
+                {
+                    "name": conflict.name,
+                    "label": str(form.fields[conflict.name].label),
+                    "theirs": conflict.theirs,
+                    "mine": conflict.mine,
+                }
+                for conflict in saved.conflicts
+            ],
+        },
+        status=409 if saved.conflicts else 200,
+    )
+
+
 @login_required
 @require_POST
 def autosave(request: HttpRequest, pk: int) -> JsonResponse:
-    """Save a draft as the person types. Answers JSON for static/js/reflection.js."""
+    """Save a draft as the person types. Answers JSON for static/js/drafts.js."""
     interview = Interview.objects.for_user(request.user).filter(pk=pk).first()
     if interview is None:
         return JsonResponse(
@@ -109,6 +213,15 @@ def autosave(request: HttpRequest, pk: int) -> JsonResponse:
     if not form.is_valid():
         errors = {name: [str(message) for message in messages_] for name, messages_ in form.errors.items()}
         return JsonResponse({"errors": errors}, status=400)
+    base_fields = _base_fields(request)
+    if base_fields is not None:
+        saved = services.reflection_save_draft(
+            interview=interview,
+            fields=form.reflection_fields(),
+            base_fields=base_fields,
+            editor=form.cleaned_data["editor"],
+        )
+        return _draft_answer(saved, form)
     try:
         reflection = services.reflection_save(
             interview=interview,

@@ -1,0 +1,414 @@
+// One draft mechanism for every long form: nothing typed is lost.
+//
+// A form opts in with data-draft-form, data-draft-key (where its local copy
+// lives), data-autosave-url, and data-draft-base (the saved values, as JSON).
+//
+// 1. Every change is copied to localStorage at once, with the base it was
+//    edited from, and kept until the server has confirmed what it holds.
+// 2. A couple of seconds after typing stops, on leaving a field, and when the
+//    connection comes back, the form goes to its autosave URL with its base.
+//    The server merges field by field (apps/core/drafts.py): another tab's
+//    edit to another field is kept and comes back into this form; the same
+//    text edited in both comes back as a conflict, both versions side by side,
+//    for the person to pick or combine. Nothing is overwritten unseen.
+// 3. On load, a local copy the server has not confirmed is merged back the
+//    same way, before anything else: a page reopened offline shows it at once.
+// 4. Saving with a button while offline waits, visibly, and goes when the
+//    connection returns.
+// 5. A service worker keeps the page and its assets, so it reopens offline.
+"use strict";
+
+(function () {
+  const SAVE_DELAY_MS = 2000;
+  const RETRY_MS = 10000;
+  const OWN_FIELDS = ["csrfmiddlewaretoken", "version", "editor", "draft_base"];
+  const OFFLINE = "Offline. Kept on this device; it will be saved when you are back online.";
+  const WAITING = "Waiting for a connection: it will be sent as soon as you are back online.";
+
+  // Line breaks arrive as CRLF from a form post and as LF from a textarea: the same text.
+  const lf = (values) => (values || []).map((value) => value.replace(/\r\n/g, "\n"));
+  const same = (a, b) => JSON.stringify(lf(a)) === JSON.stringify(lf(b));
+  const sameFields = (a, b) => Object.keys({ ...a, ...b }).every((name) => same(a[name], b[name]));
+  const clock = (date) => date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+  function fieldsOf(form) {
+    const fields = {};
+    for (const element of form.elements) {
+      if (!element.name || OWN_FIELDS.includes(element.name) || element.type === "submit") continue;
+      fields[element.name] = fields[element.name] || [];
+    }
+    for (const [name, value] of new FormData(form)) {
+      if (name in fields) fields[name].push(value.replace(/\r\n/g, "\n"));
+    }
+    return fields;
+  }
+
+  function setField(form, name, values) {
+    for (const element of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
+      if (element.type === "checkbox" || element.type === "radio") element.checked = values.includes(element.value);
+      else element.value = values[0] || "";
+    }
+  }
+
+  // The same rule as the server's: keep what only one side changed; ticks merge;
+  // text both changed is a conflict. Returns the names in conflict.
+  function mergeInto(form, mine, base, saved) {
+    const conflicts = [];
+    for (const name of Object.keys(mine)) {
+      const here = mine[name];
+      const from = base[name] || [];
+      const there = saved[name] || [];
+      if (same(here, there) || same(here, from)) continue;
+      if (same(there, from)) {
+        setField(form, name, here);
+      } else if (isTicks(form, name)) {
+        const added = here.filter((value) => !from.includes(value));
+        const kept = there.filter((value) => from.includes(value) ? here.includes(value) : true);
+        setField(form, name, [...kept, ...added.filter((value) => !kept.includes(value))]);
+      } else if (isText(form, name)) {
+        setField(form, name, here);
+        conflicts.push(name);
+      } else {
+        setField(form, name, here);
+      }
+    }
+    return conflicts;
+  }
+
+  function isTicks(form, name) {
+    return Array.from(form.querySelectorAll(`[name="${CSS.escape(name)}"]`)).some((el) => el.type === "checkbox");
+  }
+
+  function isText(form, name) {
+    const element = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    return element && (element.tagName === "TEXTAREA" || element.type === "text");
+  }
+
+  function labelOf(form, name) {
+    const element = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    const label = element && element.id && form.querySelector(`label[for="${CSS.escape(element.id)}"]`);
+    return label ? label.textContent.trim() : name;
+  }
+
+  function setUp(form) {
+    const root = form.closest("[data-draft-root]") || document;
+    const status = root.querySelector("[data-draft-status]");
+    const notice = root.querySelector("[data-draft-notice]");
+    const conflictBox = root.querySelector("[data-draft-conflicts]");
+    const key = form.dataset.draftKey;
+    const versionInput = form.elements.namedItem("version");
+    const editorInput = form.elements.namedItem("editor");
+    const baseInput = form.elements.namedItem("draft_base");
+
+    let base;
+    try {
+      base = JSON.parse(form.dataset.draftBase || "null") || fieldsOf(form);
+    } catch (error) {
+      base = fieldsOf(form);
+    }
+    // Text both copies changed: name -> the saved version, until the person chooses.
+    const conflicts = new Map();
+    // This copy of the form: the server lets it save over its own earlier saves
+    // (whose answers may have been lost offline).
+    if (editorInput && !editorInput.value) {
+      editorInput.value = window.crypto && crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+    }
+    let timer = null;
+    let saving = false;
+    let again = false;
+
+    function showStatus(state, text) {
+      if (!status) return;
+      status.dataset.state = state;
+      status.textContent = text;
+    }
+
+    function showNotice(text) {
+      if (!notice) return;
+      notice.querySelector("[data-draft-notice-text]").textContent = text;
+      notice.hidden = false;
+    }
+
+    // --- the local copy -------------------------------------------------------
+
+    function readLocal() {
+      try {
+        return JSON.parse(localStorage.getItem(key) || "null");
+      } catch (error) {
+        return null;
+      }
+    }
+
+    function keepLocal(extra) {
+      const previous = readLocal() || {};
+      try {
+        localStorage.setItem(
+          key,
+          JSON.stringify({
+            savedAt: Date.now(),
+            version: versionInput ? Number(versionInput.value) : 0,
+            editor: editorInput ? editorInput.value : "",
+            base: baseForServer(),
+            fields: fieldsOf(form),
+            queued: previous.queued || null,
+            ...extra,
+          })
+        );
+      } catch (error) {
+        // Storage full or switched off: the server copy is then the only one.
+      }
+    }
+
+    function dropLocal() {
+      localStorage.removeItem(key);
+    }
+
+    // While a conflict is open the server must see it again, so that field's base stays as it was.
+    function baseForServer() {
+      return { ...base };
+    }
+
+    // --- saving ---------------------------------------------------------------
+
+    function scheduleSave(delay) {
+      clearTimeout(timer);
+      timer = setTimeout(save, delay);
+    }
+
+    async function save() {
+      clearTimeout(timer);
+      if (saving) {
+        again = true;
+        return;
+      }
+      saving = true;
+      again = false;
+      const sent = fieldsOf(form);
+      const body = new FormData(form);
+      body.set("draft_base", JSON.stringify(baseForServer()));
+      showStatus("saving", "Saving…");
+      try {
+        const response = await fetch(form.dataset.autosaveUrl, {
+          method: "POST",
+          body,
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        });
+        const isJson = (response.headers.get("content-type") || "").includes("application/json");
+        if (!isJson) {
+          showStatus("error", "You seem to be logged out. Your text is kept on this device: log in again in another tab, then come back.");
+          return;
+        }
+        const answer = await response.json();
+        if (answer.fields) {
+          settle(answer, sent);
+        } else if (response.status === 400) {
+          const first = Object.values(answer.errors || {})[0];
+          showStatus("error", `Not saved: ${first ? first[0] : "please check the form"}. Your text is kept on this device.`);
+        } else {
+          showStatus("error", answer.error || "Not saved. Your text is kept on this device.");
+        }
+      } catch (error) {
+        const queued = (readLocal() || {}).queued;
+        showStatus(queued ? "waiting" : "offline", queued ? WAITING : OFFLINE);
+        scheduleSave(RETRY_MS);
+      } finally {
+        saving = false;
+        if (again) scheduleSave(SAVE_DELAY_MS);
+      }
+    }
+
+    // The server's answer: what it holds now becomes the base; edits made
+    // elsewhere come into the form where this copy has not typed since.
+    function settle(answer, sent) {
+      if (versionInput) versionInput.value = answer.version;
+      const now = fieldsOf(form);
+      const open = new Map((answer.conflicts || []).map((conflict) => [conflict.name, conflict]));
+      for (const [name, values] of Object.entries(answer.fields)) {
+        const saved = lf(values);
+        if (open.has(name) || conflicts.has(name)) continue;
+        if (!same(now[name], sent[name]) && !same(saved, sent[name])) continue; // typed since: the next save merges
+        base[name] = saved;
+        if (same(now[name], sent[name]) && !same(saved, now[name])) setField(form, name, saved);
+      }
+      for (const conflict of open.values()) {
+        // Answered since this save left (the person chose already): the next save settles it.
+        if (!same(now[conflict.name], sent[conflict.name])) continue;
+        conflicts.set(conflict.name, conflict);
+      }
+      renderConflicts();
+      updateCounts();
+      if (conflicts.size) {
+        keepLocal();
+        showStatus("error", "Saved, except what you and another copy both changed: choose below.");
+      } else if (sameFields(fieldsOf(form), base)) {
+        dropLocal();
+        showStatus("saved", `Saved ${answer.saved_at}`);
+      } else {
+        // Typed or chosen since this save left: not all of it is on the server yet.
+        keepLocal();
+        showStatus("pending", "Not saved yet…");
+        again = true;
+      }
+    }
+
+    function onEdit() {
+      keepLocal();
+      again = true;
+      showStatus("pending", "Not saved yet…");
+      scheduleSave(SAVE_DELAY_MS);
+    }
+
+    form.addEventListener("input", onEdit);
+    form.addEventListener("change", onEdit);
+    form.addEventListener("focusout", (event) => {
+      if (event.target.matches("textarea, input[type=text]") && readLocal()) save();
+    });
+    window.addEventListener("online", () => {
+      const local = readLocal();
+      if (local && local.queued) sendQueued(local.queued);
+      else if (local) save();
+    });
+
+    // --- the buttons: a plain post carries the base too; offline, it waits --------
+
+    form.addEventListener("submit", (event) => {
+      if (baseInput) baseInput.value = JSON.stringify(baseForServer());
+      // Online, the post goes; the local copy stays until a page shows the server holds it all.
+      if (navigator.onLine) return;
+      event.preventDefault();
+      const button = event.submitter;
+      keepLocal({ queued: button && button.name ? button.name : "save" });
+      showStatus("waiting", WAITING);
+    });
+
+    function sendQueued(action) {
+      const button = form.querySelector(`button[type=submit][name="${CSS.escape(action)}"]`) || form.querySelector("button[type=submit]");
+      keepLocal({ queued: null });
+      if (baseInput) baseInput.value = JSON.stringify(baseForServer());
+      form.requestSubmit(button);
+    }
+
+    // --- conflicts ------------------------------------------------------------
+
+    function renderConflicts() {
+      if (!conflictBox) return;
+      const list = conflictBox.querySelector("[data-conflict-fields]");
+      list.replaceChildren(...Array.from(conflicts.values(), conflictRow));
+      conflictBox.hidden = conflicts.size === 0;
+      const actions = conflictBox.querySelector("[data-conflict-actions]");
+      if (actions) actions.hidden = true;
+    }
+
+    function conflictRow(conflict) {
+      const field = form.querySelector(`[name="${CSS.escape(conflict.name)}"]`);
+      const mine = field ? field.value : conflict.mine;
+      const row = document.createElement("div");
+      row.className = "conflict-field mb-3";
+      const title = document.createElement("p");
+      title.className = "small fw-semibold mb-1";
+      title.textContent = conflict.label || labelOf(form, conflict.name);
+      const grid = document.createElement("div");
+      grid.className = "row g-2";
+      for (const [heading, text] of [["Saved elsewhere", conflict.theirs], ["Yours, on this device", mine]]) {
+        const column = document.createElement("div");
+        column.className = "col-md-6";
+        const caption = document.createElement("p");
+        caption.className = "small mb-1 text-body-secondary";
+        caption.textContent = heading;
+        const body = document.createElement("div");
+        body.className = "conflict-text";
+        body.textContent = text || "(empty)";
+        column.append(caption, body);
+        grid.append(column);
+      }
+      const choices = document.createElement("div");
+      choices.className = "d-flex flex-wrap gap-2 mt-2";
+      for (const [label, pick] of [
+        ["Keep both", () => [conflict.theirs, mine].filter(Boolean).join("\n\n")],
+        ["Use mine", () => mine],
+        ["Use the one saved elsewhere", () => conflict.theirs],
+      ]) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = label === "Keep both" ? "btn btn-primary btn-sm" : "btn btn-outline-secondary btn-sm";
+        button.textContent = label;
+        button.addEventListener("click", () => resolve(conflict, pick()));
+        choices.append(button);
+      }
+      row.append(title, grid, choices);
+      return row;
+    }
+
+    // The person chose: that text is theirs to keep, edited from what is saved now.
+    function resolve(conflict, text) {
+      setField(form, conflict.name, [text]);
+      base[conflict.name] = [conflict.theirs];
+      conflicts.delete(conflict.name);
+      renderConflicts();
+      updateCounts();
+      keepLocal();
+      save();
+    }
+
+    // --- on load: a copy the server never confirmed comes back first ----------------
+
+    const local = readLocal();
+    if (local && local.fields) {
+      if (!navigator.onLine) {
+        // Opened without a connection, perhaps from the offline cache: this device's copy
+        // is the newest there is.
+        for (const [name, values] of Object.entries(local.fields)) setField(form, name, values);
+        base = local.base || base;
+        if (versionInput && local.version) versionInput.value = local.version;
+        if (editorInput && local.editor) editorInput.value = local.editor;
+        showNotice(`You are offline. This is what you typed on this device (last at ${clock(new Date(local.savedAt))}); it will be saved when you are back online.`);
+        showStatus("offline", "Offline. Kept on this device.");
+      } else {
+        const saved = fieldsOf(form);
+        const inConflict = mergeInto(form, local.fields, local.base || saved, saved);
+        if (editorInput && local.editor) editorInput.value = local.editor;
+        if (!sameFields(fieldsOf(form), saved)) {
+          showNotice(`We brought back what you typed on this device at ${clock(new Date(local.savedAt))}, which had not been saved yet.`);
+          for (const name of inConflict) {
+            // Sent with the base it was typed from, so the server hands the conflict back.
+            base[name] = (local.base || {})[name] || [];
+          }
+          if (local.queued) sendQueued(local.queued);
+          else save();
+        } else {
+          dropLocal(); // the server already holds all of it
+        }
+      }
+    }
+
+    // --- character counts -------------------------------------------------------
+
+    function updateCounts() {
+      root.querySelectorAll("[data-count-for]").forEach((counter) => {
+        const field = document.getElementById(counter.dataset.countFor);
+        if (!field) return;
+        const limit = Number(field.dataset.limit);
+        counter.textContent = `${field.value.length.toLocaleString()} of ${limit.toLocaleString()} characters`;
+      });
+    }
+    form.addEventListener("input", updateCounts);
+    updateCounts();
+
+    // --- working offline ------------------------------------------------------
+
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register("/sw.js").catch(() => {});
+    }
+    if ("caches" in window && navigator.onLine) {
+      // Keep this page and what it loads, so a reload without signal still opens it.
+      const assets = Array.from(document.querySelectorAll("link[rel=stylesheet], script[src]"), (el) => el.href || el.src);
+      caches
+        .open("second-round-offline-v1")
+        .then((cache) => cache.addAll([window.location.pathname, ...assets]))
+        .catch(() => {});
+    }
+  }
+
+  document.querySelectorAll("form[data-draft-form]").forEach(setUp);
+})();
