@@ -2,6 +2,8 @@
 //
 // A form opts in with data-draft-form, data-draft-key (where its local copy
 // lives), data-autosave-url, and data-draft-base (the saved values, as JSON).
+// A form without an autosave URL (a section of the prep brief) keeps only the
+// local copy: saving another part of the page, which reloads it, loses nothing.
 //
 // 1. Every change is copied to localStorage at once, with the base it was
 //    edited from, and kept until the server has confirmed what it holds.
@@ -65,6 +67,9 @@
         const added = here.filter((value) => !from.includes(value));
         const kept = there.filter((value) => from.includes(value) ? here.includes(value) : true);
         setField(form, name, [...kept, ...added.filter((value) => !kept.includes(value))]);
+      } else if (isText(form, name) && !form.dataset.autosaveUrl) {
+        // No server to hand a conflict back: both versions stay in the field, to edit down.
+        setField(form, name, [[there[0], here[0]].filter(Boolean).join("\n\n")]);
       } else if (isText(form, name)) {
         setField(form, name, here);
         conflicts.push(name);
@@ -99,6 +104,7 @@
     const versionInput = form.elements.namedItem("version");
     const editorInput = form.elements.namedItem("editor");
     const baseInput = form.elements.namedItem("draft_base");
+    const autosaveUrl = form.dataset.autosaveUrl;
 
     let base;
     try {
@@ -123,9 +129,17 @@
       status.textContent = text;
     }
 
+    // One page may bring back several parts: each says so on a line of its own.
     function showNotice(text) {
       if (!notice) return;
-      notice.querySelector("[data-draft-notice-text]").textContent = text;
+      const first = notice.querySelector("[data-draft-notice-text]");
+      if (notice.hidden) {
+        first.textContent = text;
+      } else {
+        const line = first.cloneNode(false);
+        line.textContent = text;
+        notice.append(line);
+      }
       notice.hidden = false;
     }
 
@@ -177,6 +191,7 @@
 
     async function save() {
       clearTimeout(timer);
+      if (!autosaveUrl) return; // a local copy only, kept until the form is sent
       if (saving) {
         again = true;
         return;
@@ -188,7 +203,7 @@
       body.set("draft_base", JSON.stringify(baseForServer()));
       showStatus("saving", "Saving…");
       try {
-        const response = await fetch(form.dataset.autosaveUrl, {
+        const response = await fetch(autosaveUrl, {
           method: "POST",
           body,
           credentials: "same-origin",
@@ -254,6 +269,7 @@
 
     function onEdit() {
       keepLocal();
+      if (!autosaveUrl) return;
       again = true;
       showStatus("pending", "Not saved yet…");
       scheduleSave(SAVE_DELAY_MS);
@@ -274,8 +290,13 @@
 
     form.addEventListener("submit", (event) => {
       if (baseInput) baseInput.value = JSON.stringify(baseForServer());
-      // Online, the post goes; the local copy stays until a page shows the server holds it all.
-      if (navigator.onLine) return;
+      // Online, the post goes. A draft that autosaves keeps its local copy until a page shows
+      // the server holds it all; one that does not is answered with what the server kept, or
+      // with the form as sent and its errors.
+      if (navigator.onLine) {
+        if (!autosaveUrl) dropLocal();
+        return;
+      }
       event.preventDefault();
       const button = event.submitter;
       keepLocal({ queued: button && button.name ? button.name : "save" });
@@ -369,13 +390,20 @@
         const inConflict = mergeInto(form, local.fields, local.base || saved, saved);
         if (editorInput && local.editor) editorInput.value = local.editor;
         if (!sameFields(fieldsOf(form), saved)) {
-          showNotice(`We brought back what you typed on this device at ${clock(new Date(local.savedAt))}, which had not been saved yet.`);
+          const part = form.dataset.draftPart ? ` in “${form.dataset.draftPart}”` : "";
+          const when = clock(new Date(local.savedAt));
+          showNotice(
+            autosaveUrl
+              ? `We brought back what you typed on this device at ${when}, which had not been saved yet.`
+              : `We brought back what you typed${part} on this device at ${when}. It is not saved yet: save that part when you are ready.`
+          );
           for (const name of inConflict) {
             // Sent with the base it was typed from, so the server hands the conflict back.
             base[name] = (local.base || {})[name] || [];
           }
           if (local.queued) sendQueued(local.queued);
-          else save();
+          else if (autosaveUrl) save();
+          else keepLocal();
         } else {
           dropLocal(); // the server already holds all of it
         }
@@ -400,7 +428,7 @@
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register("/sw.js").catch(() => {});
     }
-    if ("caches" in window && navigator.onLine) {
+    if ("caches" in window && navigator.onLine && autosaveUrl) {
       // Keep this page and what it loads, so a reload without signal still opens it.
       const assets = Array.from(document.querySelectorAll("link[rel=stylesheet], script[src]"), (el) => el.href || el.src);
       caches

@@ -82,3 +82,31 @@ def test_building_a_brief_for_round_two_and_printing_it(live_server, open_page, 
     browser_page.screenshot("prep-print")
     plan = PrepPlan.objects.get(interview=second_round)
     assert plan.area("interest") == {"notes": "Their mission is mine", "ready": True}
+
+
+def test_saving_one_part_of_the_brief_keeps_what_was_typed_in_another(live_server, open_page, second_round):
+    browser_page = open_page("phone")
+    page = browser_page.page
+    log_in(browser_page, live_server.url, second_round.application.owner.email, PASSWORD)
+    page.goto(f"{live_server.url}/interviews/{second_round.pk}/prep/")
+
+    # Notes typed in the five areas, not saved yet...
+    page.get_by_label("Notes on how much you want this job").fill("Their data platform is the reason")
+    # ...then a question added in another part, which reloads the page.
+    page.get_by_label("Your own").fill("What would my first project be?")
+    page.locator("#questions").get_by_role("button", name="Add", exact=True).click()
+
+    expect(page.get_by_text("What would my first project be?").first).to_be_visible()
+    expect(page.get_by_label("Notes on how much you want this job")).to_have_value(
+        "Their data platform is the reason"
+    )
+    expect(page.locator("[data-draft-notice]")).to_contain_text("We brought back what you typed")
+    expect(page.get_by_label("Your own")).to_have_value("")  # the question sent is not offered again
+    page.locator("[data-draft-notice]").scroll_into_view_if_needed()
+    browser_page.screenshot("prep-brief-kept-typing", full_page=False)
+
+    page.get_by_role("button", name="Save the five areas").click()
+    expect(page.get_by_text("Saved", exact=False).first).to_be_visible()
+    plan = PrepPlan.objects.get(interview=second_round)
+    assert plan.areas["interest"]["notes"] == "Their data platform is the reason"
+    assert list(plan.questions_to_ask.values_list("text", flat=True)) == ["What would my first project be?"]
