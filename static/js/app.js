@@ -28,6 +28,8 @@ document.addEventListener("htmx:load", (event) => guessTimeZone(event.target));
 // the server would recognise the repeat too, but this spares the round trip.
 document.addEventListener("submit", (event) => {
   const form = event.target;
+  // A submit held back (drafts.js waits for a connection) has not gone: it may go later.
+  if (event.defaultPrevented) return;
   if (!form.matches || !form.matches("[data-submit-once]")) return;
   if (form.dataset.submitting) {
     event.preventDefault();

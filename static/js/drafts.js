@@ -301,7 +301,22 @@
       const button = event.submitter;
       keepLocal({ queued: button && button.name ? button.name : "save" });
       showStatus("waiting", WAITING);
+      if (!status) showWaitingBeside(button);
     });
+
+    // A form with no status line of its own says it under the button that was tapped.
+    function showWaitingBeside(button) {
+      let line = form.querySelector("[data-draft-waiting]");
+      if (!line) {
+        line = document.createElement("p");
+        line.className = "save-status small mt-2 mb-0";
+        line.setAttribute("role", "status");
+        line.dataset.draftWaiting = "";
+        (button ? button.parentElement : form).append(line);
+      }
+      line.dataset.state = "waiting";
+      line.textContent = WAITING;
+    }
 
     function sendQueued(action) {
       const button = form.querySelector(`button[type=submit][name="${CSS.escape(action)}"]`) || form.querySelector("button[type=submit]");
