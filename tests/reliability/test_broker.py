@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -106,45 +103,9 @@ def broker(tmp_path) -> Iterator[RedisServer]:
 
 
 @pytest.fixture
-def start_worker(transactional_db, process_env, broker, tmp_path) -> Iterator[Callable]:
-    """start(concurrency=, dispatch_seconds=, lease_seconds=): a Celery worker with an embedded beat
-    on the private Redis, stopped (its whole process group) at the end of the test."""
-    log_path = tmp_path / "worker.log"
-    started: list[subprocess.Popen] = []
-
-    def start(*, concurrency: int, dispatch_seconds: int, lease_seconds: int = 600) -> subprocess.Popen:
-        env = {
-            **process_env,
-            "CELERY_BROKER_URL": broker.url,
-            "REMINDER_DISPATCH_SECONDS": str(dispatch_seconds),
-            "REMINDER_LEASE_SECONDS": str(lease_seconds),
-        }
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [
-                    *(sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "--loglevel=INFO"),
-                    *(f"--concurrency={concurrency}", "--schedule", str(tmp_path / "beat-schedule")),
-                ],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its pool and beat processes share its process group
-            )
-        process.log_path = log_path
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=20)
-        with contextlib.suppress(ProcessLookupError):  # whatever of its group is still there
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    if log_path.exists():
-        print("--- worker log (last 80 lines) ---", *log_path.read_text().splitlines()[-80:], sep="\n")
+def start_worker(celery_worker, broker) -> Callable:
+    """start(concurrency=, dispatch_seconds=, lease_seconds=): a worker with beat on the private Redis."""
+    return lambda **options: celery_worker(broker_url=broker.url, **options)
 
 
 @contextlib.contextmanager

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import signal
-import subprocess
-import sys
 
 import pytest
 import redis
@@ -25,37 +22,10 @@ BROKER = "redis://127.0.0.1:6379/13"
 
 
 @pytest.fixture
-def worker(process_env, tmp_path):
+def worker(celery_worker):
     """A Celery worker with an embedded beat that dispatches every two seconds."""
     redis.Redis.from_url(BROKER).flushdb()  # no task left over from an earlier run
-    env = {**process_env, "CELERY_BROKER_URL": BROKER, "REMINDER_DISPATCH_SECONDS": "2"}
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--beat",
-            "--loglevel=INFO",
-            "--concurrency=1",
-            "--schedule",
-            str(tmp_path / "beat-schedule"),
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    return celery_worker(broker_url=BROKER)
 
 
 def _links(text: str) -> dict[str, str]:

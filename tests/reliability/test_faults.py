@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import os
 import subprocess
-import sys
 import time
 
 import pytest
@@ -16,10 +14,9 @@ from django.test import Client
 from django.utils import timezone
 
 from apps.reminders import dispatch
-from apps.reminders.models import Kind, Reminder, ReminderSettings, Status
+from apps.reminders.models import Kind, Reminder, Status
 from tests.accounts.factories import UserFactory
-from tests.helpers import confirm_email
-from tests.pipeline.factories import ApplicationFactory
+from tests.reliability.conftest import accepts_mail_at_any_hour, make_due_reminders
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -142,63 +139,15 @@ BROKER = "redis://127.0.0.1:6379/12"
 
 
 @pytest.fixture
-def two_process_worker(process_env, tmp_path):
-    """A Celery worker with two processes and an embedded beat that looks for work every two seconds."""
+def two_process_worker(celery_worker):
+    """start(): a Celery worker with two processes and a beat that looks for work every two seconds."""
     redis.Redis.from_url(BROKER).flushdb()
-    env = {**process_env, "CELERY_BROKER_URL": BROKER, "REMINDER_DISPATCH_SECONDS": "2"}
-    log_path = tmp_path / "worker.log"
-
-    def start() -> subprocess.Popen:
-        with log_path.open("w") as log:
-            return subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--beat",
-                    "--loglevel=INFO",
-                    "--concurrency=2",
-                    "--schedule",
-                    str(tmp_path / "beat-schedule"),
-                ],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    started: list[subprocess.Popen] = []
-    yield lambda: started.append(start()) or started[-1]
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, 15)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, 9)
-                process.wait()
+    return lambda: celery_worker(broker_url=BROKER, concurrency=2)
 
 
 def _due_for(user, count: int, *, minutes_ago: int) -> list[int]:
-    confirm_email(user)
-    ReminderSettings.objects.create(owner=user, quiet_from=dt.time(0), quiet_until=dt.time(0))
-    application = ApplicationFactory(owner=user)
-    due = timezone.now() - dt.timedelta(minutes=minutes_ago)
-    made = Reminder.objects.bulk_create(
-        Reminder(
-            owner=user,
-            kind=Kind.NUDGE,
-            due_at=due,
-            next_try_at=due,
-            application=application,
-            dedupe_key=f"parallel:{user.pk}:{n}",
-        )
-        for n in range(count)
-    )
-    return [reminder.pk for reminder in made]
+    accepts_mail_at_any_hour(user)
+    return make_due_reminders(user, count, minutes_ago=minutes_ago, label="parallel")
 
 
 def test_one_slow_batch_delays_nobody_else(smtp_server, two_process_worker):

@@ -121,13 +121,7 @@ def _post_whole(
 ) -> HttpResponse | ReflectPage:
     """A post without a base (no script ran): saved only over the version it was loaded at."""
     try:
-        reflection = services.reflection_save(
-            interview=interview,
-            fields=form.reflection_fields(),
-            base_version=form.cleaned_data["version"],
-            editor=form.cleaned_data["editor"],
-            finalise=finalise,
-        )
+        reflection = _save_whole(form, interview, finalise=finalise)
     except services.ReflectionConflict as error:
         current = error.current
         # Keep what this person typed; saving again now replaces the other copy.
@@ -135,6 +129,17 @@ def _post_whole(
         data["version"] = current.version
         return ReflectPage(form=ReflectionForm(data), status=409, conflict=current)
     return _saved_redirect(request, reflection)
+
+
+def _save_whole(form: ReflectionForm, interview: Interview, *, finalise: bool = False) -> Reflection:
+    """Save the whole form over the version it was loaded at (ReflectionConflict if that moved on)."""
+    return services.reflection_save(
+        interview=interview,
+        fields=form.reflection_fields(),
+        base_version=form.cleaned_data["version"],
+        editor=form.cleaned_data["editor"],
+        finalise=finalise,
+    )
 
 
 def _saved_data(reflection: Reflection | None) -> dict[str, list[str]]:
@@ -223,12 +228,7 @@ def autosave(request: HttpRequest, pk: int) -> JsonResponse:
         )
         return _draft_answer(saved, form)
     try:
-        reflection = services.reflection_save(
-            interview=interview,
-            fields=form.reflection_fields(),
-            base_version=form.cleaned_data["version"],
-            editor=form.cleaned_data["editor"],
-        )
+        reflection = _save_whole(form, interview)
     except services.ReflectionConflict as error:
         current = error.current
         return JsonResponse(
