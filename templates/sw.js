@@ -1,10 +1,12 @@
-{% load static %}// Second Round's service worker: lets the reflection form reopen without a
-// connection. Only reflection pages and static files are kept, and they are
-// always fetched fresh when the network answers (network first).
+{% load static %}// Second Round's service worker: lets the pages used on the way home from an
+// interview (the reflection, the recruiter debrief, the prep brief) reopen
+// without a connection. Only those pages and static files are kept, and they
+// are always fetched fresh when the network answers (network first).
 "use strict";
 
 const CACHE = "second-round-offline-v1";
-const REFLECTION_PAGE = /^\/interviews\/\d+\/reflect\/$/;
+// The same pages as OFFLINE_PAGE in static/js/drafts.js.
+const OFFLINE_PAGE = /^\/interviews\/\d+\/(reflect|debrief|prep)\/$/;
 
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
@@ -14,7 +16,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  const wanted = (request.mode === "navigate" && REFLECTION_PAGE.test(url.pathname)) || url.pathname.startsWith("{% get_static_prefix %}");
+  const wanted = (request.mode === "navigate" && OFFLINE_PAGE.test(url.pathname)) || url.pathname.startsWith("{% get_static_prefix %}");
   if (!wanted) return;
   event.respondWith(networkFirst(request));
 });

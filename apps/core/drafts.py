@@ -98,6 +98,50 @@ def base_from_post(data: QueryDict, names: Iterable[str], key: str = "draft_base
     return base
 
 
+# Limits on a draft a browser sends to the store: no form of ours comes near them.
+MAX_FIELDS = 300
+MAX_NAME_LENGTH = 100
+# How a field's values merge: typed text (one string), ticks (a list), or one choice.
+FIELD_KINDS = ("text", "ticks", "choice")
+
+
+def values_from_json(raw: str) -> dict[str, list[str]] | None:
+    """Form data sent as JSON (name -> list of strings); None if it is not of that shape or too big."""
+    if not raw or len(raw) > MAX_BASE_BYTES:
+        return None
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(parsed, dict) or len(parsed) > MAX_FIELDS:
+        return None
+    for name, values in parsed.items():
+        if len(name) > MAX_NAME_LENGTH or not isinstance(values, list):
+            return None
+        if not all(isinstance(value, str) for value in values):
+            return None
+    return parsed
+
+
+def typed(values: Mapping[str, list[str]], kinds: Mapping[str, str]) -> dict[str, Any]:
+    """Form data in the shapes merge_per_field tells apart: text a string, ticks a list, a choice a tuple."""
+    shaped: dict[str, Any] = {}
+    for name, items in values.items():
+        kind = kinds.get(name, "choice")
+        if kind == "text":
+            shaped[name] = items[0] if items else ""
+        elif kind == "ticks":
+            shaped[name] = list(items)
+        else:
+            shaped[name] = tuple(items)
+    return shaped
+
+
+def untyped(values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Back to form data."""
+    return {name: [value] if isinstance(value, str) else list(value) for name, value in values.items()}
+
+
 def form_data(form: forms.Form, names: Iterable[str]) -> dict[str, list[str]]:
     """The saved values a form shows, in the shape the browser sends them (for its next base)."""
     data: dict[str, list[str]] = {}

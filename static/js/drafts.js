@@ -1,21 +1,25 @@
 // One draft mechanism for every long form: nothing typed is lost.
 //
-// A form opts in with data-draft-form, data-draft-key (where its local copy
-// lives), data-autosave-url, and data-draft-base (the saved values, as JSON).
-// A form without an autosave URL (a section of the prep brief) keeps only the
-// local copy: saving another part of the page, which reloads it, loses nothing.
+// A form opts in with data-draft-form and data-draft-key (its name, where its
+// copies live), and one of two ways to keep it on the server as it is typed:
+// - data-autosave-url: the form saves itself (the reflection is its own draft),
+//   with data-draft-base, the saved values as JSON;
+// - data-draft-store: the draft store (apps/core), which keeps the unsent form
+//   until a button sends it; the server then drops the draft
+//   (apps/core/middleware.py) and tells this script to drop its own copy.
 //
 // 1. Every change is copied to localStorage at once, with the base it was
 //    edited from, and kept until the server has confirmed what it holds.
 // 2. A couple of seconds after typing stops, on leaving a field, and when the
-//    connection comes back, the form goes to its autosave URL with its base.
-//    The server merges field by field (apps/core/drafts.py): another tab's
-//    edit to another field is kept and comes back into this form; the same
-//    text edited in both comes back as a conflict, both versions side by side,
-//    for the person to pick or combine. Nothing is overwritten unseen.
-// 3. On load, a local copy the server has not confirmed is merged back the
-//    same way, before anything else: a page reopened offline shows it at once.
-// 4. Saving with a button while offline waits, visibly, and goes when the
+//    connection comes back, the form goes to the server with its base. The
+//    server merges field by field (apps/core/drafts.py): another tab's edit to
+//    another field is kept and comes back into this form; the same text edited
+//    in both comes back as a conflict, both versions side by side, for the
+//    person to pick or combine. Nothing is overwritten unseen.
+// 3. On load, the server's draft and a local copy it has not confirmed are
+//    merged back the same way, before anything else: a page reopened offline
+//    shows this device's copy at once.
+// 4. Sending with a button while offline waits, visibly, and goes when the
 //    connection returns.
 // 5. A service worker keeps the page and its assets, so it reopens offline.
 "use strict";
@@ -23,9 +27,12 @@
 (function () {
   const SAVE_DELAY_MS = 2000;
   const RETRY_MS = 10000;
-  const OWN_FIELDS = ["csrfmiddlewaretoken", "version", "editor", "draft_base"];
+  const OWN_FIELDS = ["csrfmiddlewaretoken", "version", "editor", "draft_base", "draft_key"];
   const OFFLINE = "Offline. Kept on this device; it will be saved when you are back online.";
   const WAITING = "Waiting for a connection: it will be sent as soon as you are back online.";
+  const SENT_COOKIE = "second_round_sent_drafts";
+  // The pages templates/sw.js opens without a connection.
+  const OFFLINE_PAGE = /^\/interviews\/\d+\/(reflect|debrief|prep)\/$/;
 
   // Line breaks arrive as CRLF from a form post and as LF from a textarea: the same text.
   const lf = (values) => (values || []).map((value) => value.replace(/\r\n/g, "\n"));
@@ -36,7 +43,8 @@
   function fieldsOf(form) {
     const fields = {};
     for (const element of form.elements) {
-      if (!element.name || OWN_FIELDS.includes(element.name) || element.type === "submit") continue;
+      // Hidden inputs are the page's own (a creation token), not something the person typed.
+      if (!element.name || OWN_FIELDS.includes(element.name) || ["submit", "hidden"].includes(element.type)) continue;
       fields[element.name] = fields[element.name] || [];
     }
     for (const [name, value] of new FormData(form)) {
@@ -52,9 +60,19 @@
     }
   }
 
+  // How the server should merge each field: typed text, ticks, or one choice.
+  function kindsOf(form) {
+    const kinds = {};
+    for (const name of Object.keys(fieldsOf(form))) {
+      kinds[name] = isTicks(form, name) ? "ticks" : isText(form, name) ? "text" : "choice";
+    }
+    return kinds;
+  }
+
   // The same rule as the server's: keep what only one side changed; ticks merge;
-  // text both changed is a conflict. Returns the names in conflict.
-  function mergeInto(form, mine, base, saved) {
+  // text both changed is a conflict. With joinText (nobody to hand a conflict
+  // to), both versions stay in the field to edit down. Returns the names in conflict.
+  function mergeInto(form, mine, base, saved, joinText) {
     const conflicts = [];
     for (const name of Object.keys(mine)) {
       const here = mine[name];
@@ -67,8 +85,7 @@
         const added = here.filter((value) => !from.includes(value));
         const kept = there.filter((value) => from.includes(value) ? here.includes(value) : true);
         setField(form, name, [...kept, ...added.filter((value) => !kept.includes(value))]);
-      } else if (isText(form, name) && !form.dataset.autosaveUrl) {
-        // No server to hand a conflict back: both versions stay in the field, to edit down.
+      } else if (isText(form, name) && joinText) {
         setField(form, name, [[there[0], here[0]].filter(Boolean).join("\n\n")]);
       } else if (isText(form, name)) {
         setField(form, name, here);
@@ -86,7 +103,7 @@
 
   function isText(form, name) {
     const element = form.querySelector(`[name="${CSS.escape(name)}"]`);
-    return element && (element.tagName === "TEXTAREA" || element.type === "text");
+    return element && (element.tagName === "TEXTAREA" || ["text", "email", "url", "search"].includes(element.type));
   }
 
   function labelOf(form, name) {
@@ -95,9 +112,32 @@
     return label ? label.textContent.trim() : name;
   }
 
+  // The drafts the store keeps for this page's forms, asked for once for all of them.
+  let storeDrafts = null;
+  function draftsInStore(url) {
+    if (!storeDrafts) {
+      const keys = Array.from(document.querySelectorAll("form[data-draft-store]"), (form) => form.dataset.draftKey);
+      const query = new URLSearchParams(keys.map((key) => ["key", key]));
+      storeDrafts = fetch(`${url}?${query}`, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((response) => (response.ok ? response.json() : { drafts: {} }))
+        .then((answer) => answer.drafts || {})
+        .catch(() => ({}));
+    }
+    return storeDrafts;
+  }
+
+  // The server accepted these forms since this device last looked: their copies here are done.
+  function forgetSentDrafts() {
+    const cookie = document.cookie.split("; ").find((item) => item.startsWith(`${SENT_COOKIE}=`));
+    if (!cookie) return;
+    for (const key of decodeURIComponent(cookie.slice(SENT_COOKIE.length + 1)).split("\n")) {
+      if (key) localStorage.removeItem(key);
+    }
+    document.cookie = `${SENT_COOKIE}=; max-age=0; path=/; samesite=lax`;
+  }
+
   function setUp(form) {
     const root = form.closest("[data-draft-root]") || document;
-    const status = root.querySelector("[data-draft-status]");
     const notice = root.querySelector("[data-draft-notice]");
     const conflictBox = root.querySelector("[data-draft-conflicts]");
     const key = form.dataset.draftKey;
@@ -105,6 +145,10 @@
     const editorInput = form.elements.namedItem("editor");
     const baseInput = form.elements.namedItem("draft_base");
     const autosaveUrl = form.dataset.autosaveUrl;
+    const storeUrl = form.dataset.draftStore;
+    // What the page showed before anything was brought back: where the store's draft starts.
+    const origin = fieldsOf(form);
+    let status = form.closest("[data-draft-root]") ? root.querySelector("[data-draft-status]") : form.querySelector("[data-draft-status]");
 
     let base;
     try {
@@ -120,13 +164,27 @@
       editorInput.value = window.crypto && crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
     }
     let timer = null;
-    let saving = false;
+    let saving = null; // the save on its way, if any
     let again = false;
+    let sending = false; // a button sent the form: nothing more goes to the draft store
 
+    // A form with no status line of its own says it under its button.
     function showStatus(state, text) {
-      if (!status) return;
+      if (!status) {
+        const button = form.querySelector("button[type=submit]");
+        status = document.createElement("p");
+        status.className = "save-status small mt-2 mb-0";
+        status.setAttribute("role", "status");
+        status.setAttribute("aria-live", "polite");
+        status.dataset.draftStatus = "";
+        (button ? button.parentElement : form).append(status);
+      }
       status.dataset.state = state;
       status.textContent = text;
+    }
+
+    function showSaved(savedAt) {
+      showStatus("saved", storeUrl ? `Draft kept at ${savedAt}, until you send it.` : `Saved ${savedAt}`);
     }
 
     // One page may bring back several parts: each says so on a line of its own.
@@ -189,21 +247,44 @@
       timer = setTimeout(save, delay);
     }
 
-    async function save() {
+    function save() {
       clearTimeout(timer);
-      if (!autosaveUrl) return; // a local copy only, kept until the form is sent
+      if (!(autosaveUrl || storeUrl) || sending) return saving;
       if (saving) {
         again = true;
-        return;
+        return saving;
       }
-      saving = true;
+      saving = send().finally(() => {
+        saving = null;
+        if (again) scheduleSave(SAVE_DELAY_MS);
+      });
+      return saving;
+    }
+
+    function draftBody() {
+      const body = new FormData();
+      body.set("csrfmiddlewaretoken", form.elements.namedItem("csrfmiddlewaretoken").value);
+      body.set("key", key);
+      body.set("draft_fields", JSON.stringify(fieldsOf(form)));
+      body.set("draft_base", JSON.stringify(baseForServer()));
+      body.set("draft_origin", JSON.stringify(origin));
+      body.set("draft_kinds", JSON.stringify(kindsOf(form)));
+      return body;
+    }
+
+    async function send() {
       again = false;
       const sent = fieldsOf(form);
-      const body = new FormData(form);
-      body.set("draft_base", JSON.stringify(baseForServer()));
-      showStatus("saving", "Saving…");
+      let body;
+      if (storeUrl) {
+        body = draftBody();
+      } else {
+        body = new FormData(form);
+        body.set("draft_base", JSON.stringify(baseForServer()));
+      }
+      showStatus("saving", storeUrl ? "Keeping a draft…" : "Saving…");
       try {
-        const response = await fetch(autosaveUrl, {
+        const response = await fetch(storeUrl || autosaveUrl, {
           method: "POST",
           body,
           credentials: "same-origin",
@@ -227,9 +308,6 @@
         const queued = (readLocal() || {}).queued;
         showStatus(queued ? "waiting" : "offline", queued ? WAITING : OFFLINE);
         scheduleSave(RETRY_MS);
-      } finally {
-        saving = false;
-        if (again) scheduleSave(SAVE_DELAY_MS);
       }
     }
 
@@ -258,7 +336,7 @@
         showStatus("error", "Saved, except what you and another copy both changed: choose below.");
       } else if (sameFields(fieldsOf(form), base)) {
         dropLocal();
-        showStatus("saved", `Saved ${answer.saved_at}`);
+        showSaved(answer.saved_at);
       } else {
         // Typed or chosen since this save left: not all of it is on the server yet.
         keepLocal();
@@ -267,11 +345,11 @@
       }
     }
 
-    function onEdit() {
+    function onEdit(event) {
+      if (event.target.type === "hidden" || OWN_FIELDS.includes(event.target.name)) return;
       keepLocal();
-      if (!autosaveUrl) return;
       again = true;
-      showStatus("pending", "Not saved yet…");
+      showStatus("pending", storeUrl ? "Draft not kept yet…" : "Not saved yet…");
       scheduleSave(SAVE_DELAY_MS);
     }
 
@@ -290,33 +368,34 @@
 
     form.addEventListener("submit", (event) => {
       if (baseInput) baseInput.value = JSON.stringify(baseForServer());
-      // Online, the post goes. A draft that autosaves keeps its local copy until a page shows
-      // the server holds it all; one that does not is answered with what the server kept, or
-      // with the form as sent and its errors.
-      if (navigator.onLine) {
-        if (!autosaveUrl) dropLocal();
+      const button = event.submitter;
+      if (!navigator.onLine) {
+        event.preventDefault();
+        keepLocal({ queued: button && button.name ? button.name : "save" });
+        showStatus("waiting", WAITING);
         return;
       }
-      event.preventDefault();
-      const button = event.submitter;
-      keepLocal({ queued: button && button.name ? button.name : "save" });
-      showStatus("waiting", WAITING);
-      if (!status) showWaitingBeside(button);
-    });
-
-    // A form with no status line of its own says it under the button that was tapped.
-    function showWaitingBeside(button) {
-      let line = form.querySelector("[data-draft-waiting]");
-      if (!line) {
-        line = document.createElement("p");
-        line.className = "save-status small mt-2 mb-0";
-        line.setAttribute("role", "status");
-        line.dataset.draftWaiting = "";
-        (button ? button.parentElement : form).append(line);
+      if (!storeUrl) return;
+      if (saving) {
+        // A draft on its way would arrive after the form and start the draft again: it goes first.
+        event.preventDefault();
+        saving.then(() => form.requestSubmit(button));
+        return;
       }
-      line.dataset.state = "waiting";
-      line.textContent = WAITING;
-    }
+      // Online, the post goes, named so that the server ends the draft if it takes the form.
+      // This device's copy stays until a page says the server took it (a cookie): if the
+      // answer never comes, the text is still here.
+      clearTimeout(timer);
+      sending = true;
+      let named = form.querySelector("input[name=draft_key]");
+      if (!named) {
+        named = document.createElement("input");
+        named.type = "hidden";
+        named.name = "draft_key";
+        form.append(named);
+      }
+      named.value = key;
+    });
 
     function sendQueued(action) {
       const button = form.querySelector(`button[type=submit][name="${CSS.escape(action)}"]`) || form.querySelector("button[type=submit]");
@@ -327,11 +406,15 @@
 
     // --- conflicts ------------------------------------------------------------
 
+    // Several forms on a page share one box: each keeps its own rows there.
     function renderConflicts() {
       if (!conflictBox) return;
       const list = conflictBox.querySelector("[data-conflict-fields]");
-      list.replaceChildren(...Array.from(conflicts.values(), conflictRow));
-      conflictBox.hidden = conflicts.size === 0;
+      list.querySelectorAll("[data-conflict-of]").forEach((row) => row.dataset.conflictOf === key && row.remove());
+      if (root === document) list.querySelectorAll(":scope > :not([data-conflict-of])").forEach((row) => row.remove());
+      else list.replaceChildren();
+      list.append(...Array.from(conflicts.values(), conflictRow));
+      conflictBox.hidden = list.children.length === 0;
       const actions = conflictBox.querySelector("[data-conflict-actions]");
       if (actions) actions.hidden = true;
     }
@@ -341,6 +424,7 @@
       const mine = field ? field.value : conflict.mine;
       const row = document.createElement("div");
       row.className = "conflict-field mb-3";
+      row.dataset.conflictOf = key;
       const title = document.createElement("p");
       title.className = "small fw-semibold mb-1";
       title.textContent = conflict.label || labelOf(form, conflict.name);
@@ -389,40 +473,64 @@
 
     // --- on load: a copy the server never confirmed comes back first ----------------
 
-    const local = readLocal();
-    if (local && local.fields) {
-      if (!navigator.onLine) {
-        // Opened without a connection, perhaps from the offline cache: this device's copy
-        // is the newest there is.
-        for (const [name, values] of Object.entries(local.fields)) setField(form, name, values);
-        base = local.base || base;
-        if (versionInput && local.version) versionInput.value = local.version;
-        if (editorInput && local.editor) editorInput.value = local.editor;
-        showNotice(`You are offline. This is what you typed on this device (last at ${clock(new Date(local.savedAt))}); it will be saved when you are back online.`);
-        showStatus("offline", "Offline. Kept on this device.");
-      } else {
-        const saved = fieldsOf(form);
-        const inConflict = mergeInto(form, local.fields, local.base || saved, saved);
-        if (editorInput && local.editor) editorInput.value = local.editor;
-        if (!sameFields(fieldsOf(form), saved)) {
-          const part = form.dataset.draftPart ? ` in “${form.dataset.draftPart}”` : "";
-          const when = clock(new Date(local.savedAt));
-          showNotice(
-            autosaveUrl
-              ? `We brought back what you typed on this device at ${when}, which had not been saved yet.`
-              : `We brought back what you typed${part} on this device at ${when}. It is not saved yet: save that part when you are ready.`
-          );
-          for (const name of inConflict) {
-            // Sent with the base it was typed from, so the server hands the conflict back.
-            base[name] = (local.base || {})[name] || [];
-          }
-          if (local.queued) sendQueued(local.queued);
-          else if (autosaveUrl) save();
-          else keepLocal();
-        } else {
-          dropLocal(); // the server already holds all of it
-        }
+    const part = form.dataset.draftPart ? ` in “${form.dataset.draftPart}”` : "";
+
+    // Opened without a connection, perhaps from the offline cache: this device's copy is
+    // the newest there is.
+    function bringBackOffline(local) {
+      for (const [name, values] of Object.entries(local.fields)) setField(form, name, values);
+      base = local.base || base;
+      if (versionInput && local.version) versionInput.value = local.version;
+      if (editorInput && local.editor) editorInput.value = local.editor;
+      showNotice(`You are offline. This is what you typed${part} on this device (last at ${clock(new Date(local.savedAt))}); it will be saved when you are back online.`);
+      showStatus("offline", "Offline. Kept on this device.");
+    }
+
+    // The store's draft (typed in another tab, on another device, or here before a reload)
+    // goes over what the page shows, changing only what was typed.
+    function bringBackFromStore(draft) {
+      const page = fieldsOf(form);
+      mergeInto(form, draft.fields, draft.origin || page, page, true);
+      base = { ...base, ...draft.fields };
+      if (sameFields(fieldsOf(form), page)) return;
+      showNotice(`We brought back what you typed${part}, kept at ${draft.saved_at}. It is not sent yet: use its button when you are ready.`);
+      showSaved(draft.saved_at);
+    }
+
+    function bringBackLocal(local) {
+      const saved = fieldsOf(form);
+      const inConflict = mergeInto(form, local.fields, local.base || saved, saved, false);
+      if (editorInput && local.editor) editorInput.value = local.editor;
+      if (sameFields(fieldsOf(form), saved)) {
+        dropLocal(); // the server already holds all of it
+        return;
       }
+      const when = clock(new Date(local.savedAt));
+      showNotice(
+        autosaveUrl
+          ? `We brought back what you typed on this device at ${when}, which had not been saved yet.`
+          : `We brought back what you typed${part} on this device at ${when}. It is not sent yet: use its button when you are ready.`
+      );
+      for (const name of inConflict) {
+        // Sent with the base it was typed from, so the server hands the conflict back.
+        base[name] = (local.base || {})[name] || [];
+      }
+      if (local.queued) sendQueued(local.queued);
+      else save();
+    }
+
+    async function bringBack() {
+      const local = readLocal();
+      if (!navigator.onLine) {
+        if (local && local.fields) bringBackOffline(local);
+        return;
+      }
+      if (storeUrl) {
+        const draft = (await draftsInStore(storeUrl))[key];
+        if (draft && draft.fields) bringBackFromStore(draft);
+      }
+      if (local && local.fields) bringBackLocal(local);
+      updateCounts();
     }
 
     // --- character counts -------------------------------------------------------
@@ -443,7 +551,9 @@
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register("/sw.js").catch(() => {});
     }
-    if ("caches" in window && navigator.onLine && autosaveUrl) {
+    bringBack();
+
+    if ("caches" in window && navigator.onLine && OFFLINE_PAGE.test(window.location.pathname)) {
       // Keep this page and what it loads, so a reload without signal still opens it.
       const assets = Array.from(document.querySelectorAll("link[rel=stylesheet], script[src]"), (el) => el.href || el.src);
       caches
@@ -453,5 +563,6 @@
     }
   }
 
+  forgetSentDrafts();
   document.querySelectorAll("form[data-draft-form]").forEach(setUp);
 })();

@@ -3,9 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
+from apps.core.models import FormDraft
 from apps.prep.models import Story
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import log_in
+from tests.pipeline.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,3 +54,62 @@ def test_a_story_saved_offline_waits_and_goes_when_the_connection_returns(story_
 
     expect(page.get_by_text("Written on the train").first).to_be_visible(timeout=15_000)
     assert Story.objects.get().title == "Written on the train"
+
+
+def test_a_story_started_on_the_phone_is_there_on_the_laptop(live_server, story_page, open_page):
+    phone = story_page.page
+    phone.get_by_label("Title").fill("The migration weekend")
+    phone.get_by_label("Situation").fill("Friday night, the old cluster was failing.")
+    expect(phone.get_by_role("status").filter(has_text="Draft kept at")).to_be_visible()
+    story_page.screenshot("story-draft-kept", full_page=False)
+
+    laptop = open_page("desktop")  # another device: nothing of the phone's on it
+    log_in(laptop, live_server.url, "stories@example.com", PASSWORD)
+    laptop.page.goto(f"{live_server.url}/prep/stories/new/")
+    expect(laptop.page.get_by_label("Title")).to_have_value("The migration weekend")
+    expect(laptop.page.get_by_label("Situation")).to_have_value("Friday night, the old cluster was failing.")
+    expect(laptop.page.locator("[data-draft-notice]")).to_contain_text("We brought back what you typed")
+    laptop.screenshot("story-draft-on-another-device", full_page=False)
+
+    laptop.page.get_by_label("Result").fill("Back up by Sunday noon.")
+    laptop.page.get_by_role("button", name="Save the story").click()
+    expect(laptop.page.get_by_text("The migration weekend").first).to_be_visible()
+    story = Story.objects.get()
+    assert (story.situation, story.result) == (
+        "Friday night, the old cluster was failing.",
+        "Back up by Sunday noon.",
+    )
+    assert not FormDraft.objects.exists()
+
+    phone.reload()  # the story was sent elsewhere: its draft is not offered again
+    expect(phone.get_by_label("Title")).to_have_value("")
+    expect(phone.locator("[data-draft-notice]")).to_be_hidden()
+
+
+def test_notes_typed_elsewhere_come_back_over_what_was_saved_since(live_server, open_page):
+    user = UserFactory(email="notes@example.com", time_zone="Europe/London")
+    application = ApplicationFactory(owner=user, role_title="Platform Engineer", notes="")
+    edit = f"{live_server.url}/applications/{application.pk}/edit/"
+    phone = open_page("phone")
+    log_in(phone, live_server.url, user.email, PASSWORD)
+    phone.page.goto(edit)
+    phone.page.get_by_label("Notes").fill("Ask about the on-call rota")
+    expect(phone.page.get_by_role("status").filter(has_text="Draft kept at")).to_be_visible()
+
+    # Meanwhile the role is renamed and saved somewhere else (the list, an import).
+    type(application).objects.filter(pk=application.pk).update(role_title="Staff Platform Engineer")
+
+    laptop = open_page("desktop")
+    log_in(laptop, live_server.url, user.email, PASSWORD)
+    laptop.page.goto(edit)
+    # The draft brings back only what was typed in it, over what is saved now.
+    expect(laptop.page.get_by_label("Notes")).to_have_value("Ask about the on-call rota")
+    expect(laptop.page.get_by_label("Role")).to_have_value("Staff Platform Engineer")
+    laptop.page.get_by_role("button", name="Save").click()
+    expect(laptop.page.get_by_text("Staff Platform Engineer").first).to_be_visible()
+    application.refresh_from_db()
+    assert (application.role_title, application.notes) == (
+        "Staff Platform Engineer",
+        "Ask about the on-call rota",
+    )
+    assert not FormDraft.objects.exists()

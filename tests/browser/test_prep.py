@@ -5,10 +5,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.contacts import services as contacts
+from apps.core.models import FormDraft
 from apps.journal import services as journal
 from apps.prep.models import PrepPlan
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.browser.conftest import log_in
+from tests.browser.conftest import SCREENSHOTS, log_in
 from tests.contacts.factories import ContactFactory
 from tests.pipeline.factories import ApplicationFactory, CompanyFactory, InterviewFactory
 from tests.prep.factories import StoryFactory
@@ -110,3 +111,84 @@ def test_saving_one_part_of_the_brief_keeps_what_was_typed_in_another(live_serve
     plan = PrepPlan.objects.get(interview=second_round)
     assert plan.areas["interest"]["notes"] == "Their data platform is the reason"
     assert list(plan.questions_to_ask.values_list("text", flat=True)) == ["What would my first project be?"]
+
+
+INTEREST = "Notes on how much you want this job"
+SKILLS = "Notes on whether you can do it"
+
+
+def _brief_in_two_tabs(live_server, open_page, second_round):
+    browser_page = open_page("phone")
+    first = browser_page.page
+    log_in(browser_page, live_server.url, second_round.application.owner.email, PASSWORD)
+    url = f"{live_server.url}/interviews/{second_round.pk}/prep/"
+    first.goto(url)
+    second = first.context.new_page()
+    second.set_viewport_size({"width": 390, "height": 844})
+    second.goto(url)
+    return first, second
+
+
+def _draft_kept(page):
+    expect(page.locator("#areas").get_by_role("status").filter(has_text="Draft kept at")).to_be_visible()
+
+
+def test_two_tabs_on_the_brief_keep_each_others_notes(live_server, open_page, second_round):
+    first, second = _brief_in_two_tabs(live_server, open_page, second_round)
+
+    first.get_by_label(INTEREST).fill("Typed in the first tab")
+    _draft_kept(first)
+    second.get_by_label(SKILLS).fill("Typed in the second tab")
+    _draft_kept(second)
+    expect(second.get_by_label(INTEREST)).to_have_value("Typed in the first tab")  # came back with the save
+
+    second.get_by_role("button", name="Save the five areas").click()
+    expect(second.get_by_text("The five areas are saved.")).to_be_visible()
+    plan = PrepPlan.objects.get(interview=second_round)
+    assert plan.area("interest")["notes"] == "Typed in the first tab"
+    assert plan.area("skills")["notes"] == "Typed in the second tab"
+
+
+def test_the_same_note_typed_in_two_tabs_shows_both_to_keep_both(live_server, open_page, second_round):
+    first, second = _brief_in_two_tabs(live_server, open_page, second_round)
+
+    first.get_by_label(INTEREST).fill("Their data platform")
+    _draft_kept(first)
+    second.get_by_label(INTEREST).fill("The team I met")
+
+    conflict = second.locator("[data-draft-conflicts]")
+    expect(conflict).to_contain_text("Their data platform")
+    expect(conflict).to_contain_text("The team I met")
+    conflict.scroll_into_view_if_needed()
+    second.screenshot(path=str(SCREENSHOTS / "prep-brief-conflict-phone.png"))
+    conflict.get_by_role("button", name="Keep both").click()
+    expect(conflict).to_be_hidden()
+    _draft_kept(second)
+
+    second.get_by_role("button", name="Save the five areas").click()
+    expect(second.get_by_text("The five areas are saved.")).to_be_visible()
+    notes = PrepPlan.objects.get(interview=second_round).area("interest")["notes"].replace("\r\n", "\n")
+    assert notes == "Their data platform\n\nThe team I met"
+
+
+def test_the_brief_reopens_offline_with_what_was_typed(live_server, open_page, second_round):
+    browser_page = open_page("phone")
+    page = browser_page.page
+    log_in(browser_page, live_server.url, second_round.application.owner.email, PASSWORD)
+    page.goto(f"{live_server.url}/interviews/{second_round.pk}/prep/")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_function("caches.has('second-round-offline-v1')")
+
+    page.context.set_offline(True)
+    page.get_by_label(INTEREST).fill("Written on the train")
+    page.reload()  # no signal: the page comes from this phone, with what was typed
+
+    expect(page.get_by_label(INTEREST)).to_have_value("Written on the train")
+    expect(page.locator("[data-draft-notice]")).to_contain_text("You are offline")
+    page.evaluate("window.scrollTo(0, 0)")
+    browser_page.screenshot("prep-brief-reopened-offline", full_page=False)
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    _draft_kept(page)
+    assert FormDraft.objects.get().fields["interest_notes"] == ["Written on the train"]

@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -65,3 +66,15 @@ def test_htmx_requests_carry_the_csrf_token_from_the_page(owner):
     assert accepted.status_code == 302
     owner.refresh_from_db()
     assert owner.time_zone == "Europe/Paris"
+
+
+def test_no_template_comment_spans_lines():
+    # Django's {# #} ends at the line's end: one that goes on prints itself on the page.
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    leaking = [
+        f"{path.relative_to(templates)}:{number}"
+        for path in templates.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert leaking == []

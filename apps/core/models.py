@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class FormDraft(models.Model):
+    """What a person has typed into a form and not sent yet, kept on the server as they type.
+
+    One per form and person: the browser names the form (its draft key). The
+    values are form data (field name -> list of strings); `origin` is what the
+    form showed when the typing began, so a draft brought back later changes only
+    what was typed, over whatever has been saved since. Sending the form (a post
+    that is accepted) ends the draft: see apps/core/middleware.py.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="form_drafts")
+    key = models.CharField(max_length=200)
+    fields = models.JSONField(default=dict)
+    origin = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_draft_per_form")]
+        indexes = [models.Index(fields=["user", "updated_at"], name="drafts_by_age")]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.key}"

@@ -1,0 +1,16 @@
+"""Reads of the core app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from apps.core.models import FormDraft
+
+# A page asks for the drafts of the forms it shows: no page has more than this.
+MAX_KEYS_PER_PAGE = 50
+
+
+def drafts_for(*, user, keys: Iterable[str]) -> dict[str, FormDraft]:
+    """The person's unsent drafts of these forms, by key, in one query."""
+    wanted = list(dict.fromkeys(keys))[:MAX_KEYS_PER_PAGE]
+    return {draft.key: draft for draft in FormDraft.objects.filter(user=user, key__in=wanted)}
