@@ -4,7 +4,6 @@ from django import forms
 
 from apps.journal import checklists
 from apps.journal.models import ACCOUNT_MAX_LENGTH, NOTE_MAX_LENGTH
-from apps.pipeline.models import Application
 
 SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
@@ -115,12 +114,8 @@ class LessonForm(forms.Form):
 
 
 class JournalFilterForm(forms.Form):
-    application = forms.ModelChoiceField(
-        queryset=Application.objects.none(),
-        required=False,
-        empty_label="Every application",
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    # Typed, not a menu of every application: a part of the company's name or of the role.
+    application = forms.CharField(label="Company or role", required=False, max_length=200)
     round_number = forms.TypedChoiceField(
         label="Round",
         choices=[("", "Any round")] + [(str(n), f"Round {n}") for n in range(1, 6)],
@@ -137,11 +132,3 @@ class JournalFilterForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args: object, user, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["application"].queryset = (
-            Application.objects.for_user(user)
-            .filter(interviews__reflection__isnull=False)
-            .distinct()
-            .select_related("company")
-        )

@@ -38,13 +38,16 @@ def open_lessons(*, user: User) -> QuerySet[Lesson]:
 def reflection_search(
     *,
     user: User,
-    application_id: int | None = None,
+    application: str = "",
     round_number: int | None = None,
     confidence: int | None = None,
 ) -> QuerySet[Reflection]:
     reflections = Reflection.objects.for_user(user).select_related("interview__application__company")
-    if application_id:
-        reflections = reflections.filter(interview__application_id=application_id)
+    for word in application.split():
+        reflections = reflections.filter(
+            Q(interview__application__company__name__icontains=word)
+            | Q(interview__application__role_title__icontains=word)
+        )
     if round_number:
         reflections = reflections.filter(interview__round_number=round_number)
     if confidence:

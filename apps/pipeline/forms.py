@@ -5,10 +5,9 @@ import uuid
 import zoneinfo
 
 from django import forms
-from django.apps import apps as django_apps
 
 from apps.core.forms import check_sane_date
-from apps.pipeline.models import Company, InterviewFormat, InterviewOutcome, Stage, WorkMode
+from apps.pipeline.models import InterviewFormat, InterviewOutcome, Stage, WorkMode
 
 EXCITEMENT_CHOICES = [("", "Not rated")] + [(str(n), "★" * n) for n in range(1, 6)]
 
@@ -211,18 +210,10 @@ class ApplicationFilterForm(forms.Form):
         required=False,
         choices=[("", "Any stage"), ("active", "Still in play"), ("closed", "Closed"), *Stage.choices],
     )
-    company = forms.ModelChoiceField(
-        queryset=Company.objects.none(),
-        required=False,
-        empty_label="Any company",
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    recruiter = forms.ModelChoiceField(
-        queryset=Company.objects.none(),  # the user's recruiters, set in __init__
-        required=False,
-        empty_label="Any recruiter",
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    # Typed, not picked from a menu: a long search has hundreds of companies. A part of the
+    # name is enough; the box suggests names as it is typed (pipeline/views/suggest.py).
+    company = forms.CharField(label="Company", required=False, max_length=200)
+    recruiter = forms.CharField(label="Recruiter", required=False, max_length=200)
     applied_from = SaneDateField(label="Applied from", required=False, widget=DateInput())
     applied_to = SaneDateField(label="Applied to", required=False, widget=DateInput())
     show = forms.ChoiceField(
@@ -230,16 +221,6 @@ class ApplicationFilterForm(forms.Form):
         choices=[("open", "Not archived"), ("archived", "Archived only"), ("all", "Everything")],
     )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args: object, user, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = Company.objects.for_user(user)
-        # People live in the contacts app, which links them to applications;
-        # looked up by name so the pipeline does not import it.
-        contact_model = django_apps.get_model("contacts", "Contact")
-        self.fields["recruiter"].queryset = contact_model.objects.for_user(user).filter(
-            kind__in=["recruiter_agency", "recruiter_in_house"]
-        )
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -5,11 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.apps import apps as django_apps
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from apps.accounts.models import User
-from apps.pipeline.models import Application, Interview, Stage, StageChange
+from apps.pipeline.models import Application, Company, Interview, Stage, StageChange
+
+# The kinds of contact (contacts app) the list's recruiter filter looks among.
+RECRUITER_KINDS = ("recruiter_agency", "recruiter_in_house")
+# How many names a filter box suggests as it is typed.
+SUGGESTIONS = 10
 
 EXITS_KEY = "exits"
 # Each card carries its own no-script move menu; past a dozen a column, the list page serves better.
@@ -97,8 +103,8 @@ DEFAULT_SORT = "-updated"
 class ApplicationFilters:
     query: str = ""
     stage: str = ""
-    company_id: int | None = None
-    recruiter_id: int | None = None
+    company: str = ""  # a part of the company's name
+    recruiter: str = ""  # a part of a linked recruiter's name
     applied_from: dt.date | None = None
     applied_to: dt.date | None = None
     show: str = "open"  # open | archived | all
@@ -118,10 +124,15 @@ def application_search(*, user: User, filters: ApplicationFilters, now: dt.datet
         applications = applications.filter(stage__in=Stage.exits())
     elif filters.stage:
         applications = applications.filter(stage=filters.stage)
-    if filters.company_id:
-        applications = applications.filter(company_id=filters.company_id)
-    if filters.recruiter_id:
-        applications = applications.filter(contact_links__contact_id=filters.recruiter_id)
+    if filters.company:
+        applications = applications.filter(company__name__icontains=filters.company)
+    if filters.recruiter:
+        # People live in the contacts app, which links them to applications: named by
+        # string so that the pipeline does not import it.
+        links = django_apps.get_model("contacts", "ApplicationContact").objects.filter(
+            contact__kind__in=RECRUITER_KINDS, contact__name__icontains=filters.recruiter
+        )
+        applications = applications.filter(pk__in=links.values("application_id"))
     if filters.applied_from:
         applications = applications.filter(created_at__date__gte=filters.applied_from)
     if filters.applied_to:
@@ -223,3 +234,29 @@ def upcoming_interviews(*, user: User, now: dt.datetime, days: int = 7) -> Query
         .select_related("application__company")
         .order_by("starts_at")
     )
+
+
+def company_names_like(*, user: User, typed: str) -> list[str]:
+    """The person's companies whose name holds what was typed, the ones starting with it first."""
+    typed = typed.strip()
+    if not typed:
+        return []
+    companies = Company.objects.for_user(user).filter(name__icontains=typed)
+    starts = Case(When(name__istartswith=typed, then=Value(0)), default=Value(1))
+    return list(companies.order_by(starts, "name").values_list("name", flat=True)[:SUGGESTIONS])
+
+
+def recruiter_names_like(*, user: User, typed: str) -> list[str]:
+    """The person's recruiters (contacts app) whose name holds what was typed."""
+    typed = typed.strip()
+    if not typed:
+        return []
+    contacts = django_apps.get_model("contacts", "Contact").objects.for_user(user)
+    recruiters = contacts.filter(kind__in=RECRUITER_KINDS, name__icontains=typed)
+    starts = Case(When(name__istartswith=typed, then=Value(0)), default=Value(1))
+    return list(recruiters.order_by(starts, "name").values_list("name", flat=True).distinct()[:SUGGESTIONS])
+
+
+def has_recruiters(*, user: User) -> bool:
+    contacts = django_apps.get_model("contacts", "Contact").objects.for_user(user)
+    return contacts.filter(kind__in=RECRUITER_KINDS).exists()

@@ -1,13 +1,14 @@
 from django.urls import path
 
 from apps.pipeline import urls_calendar, urls_csv
-from apps.pipeline.views import applications, interviews
+from apps.pipeline.views import applications, interviews, suggest
 
 app_name = "pipeline"
 
 urlpatterns = [
     path("applications/", applications.application_list, name="application_list"),
     path("applications/board/", applications.board, name="board"),
+    path("applications/suggest/<slug:what>/", suggest.suggest, name="suggest"),
     path("applications/new/", applications.application_create, name="application_create"),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", applications.application_edit, name="application_edit"),

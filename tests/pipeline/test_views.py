@@ -2,12 +2,14 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.pipeline.models import Application, Interview, Stage
 from tests.helpers import assert_only_owner_can_open, assert_redirects_to_login
-from tests.pipeline.factories import ApplicationFactory, InterviewFactory
+from tests.pipeline.factories import ApplicationFactory, CompanyFactory, InterviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -350,13 +352,71 @@ def test_a_date_range_back_to_front_is_explained(visitors):
     assert "This is before the date it starts from." in response.content.decode()
 
 
-def test_filtering_by_another_users_company_shows_an_error_not_their_data(visitors):
+def test_filtering_by_another_users_company_finds_none_of_their_data(visitors):
     theirs = ApplicationFactory(owner=visitors.stranger_user, role_title="Their Role")
+    name = theirs.company.name
 
-    response = visitors.owner.get(reverse("pipeline:application_list"), {"company": theirs.company_id})
+    response = visitors.owner.get(reverse("pipeline:application_list"), {"company": name})
+    suggested = visitors.owner.get(reverse("pipeline:suggest", args=["companies"]), {"company": name})
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Their Role" not in response.content.decode()
+    assert name not in suggested.content.decode()
+
+
+def test_the_company_box_suggests_names_as_they_are_typed(visitors):
+    for name in ("Acme Robotics", "Umbrella Acme", "Globex"):
+        ApplicationFactory(
+            owner=visitors.owner_user, company=CompanyFactory(owner=visitors.owner_user, name=name)
+        )
+
+    response = visitors.owner.get(
+        reverse("pipeline:suggest", args=["companies"]), {"company": "acm"}, headers={"HX-Request": "true"}
+    )
+
+    # Names that start with it first, then those that hold it.
+    assert response.content.decode() == (
+        '<option value="Acme Robotics"></option><option value="Umbrella Acme"></option>\n'
+    )
+
+
+def test_the_list_filters_by_a_part_of_the_company_name(visitors):
+    owner = visitors.owner_user
+    ApplicationFactory(
+        owner=owner, role_title="At Acme", company=CompanyFactory(owner=owner, name="Acme Robotics")
+    )
+    ApplicationFactory(
+        owner=owner, role_title="At Globex", company=CompanyFactory(owner=owner, name="Globex")
+    )
+
+    page = _list(visitors, company="ACME rob")
+
+    assert "At Acme" in page and "At Globex" not in page
+
+
+def _applications_with_recruiters(owner, count):
+    from apps.contacts import services as contacts
+    from tests.contacts.factories import ContactFactory
+
+    for _ in range(count):
+        application = ApplicationFactory(owner=owner)
+        contacts.application_add_contact(application=application, contact=ContactFactory(owner=owner))
+
+
+def _list_queries(visitors):
+    with CaptureQueriesContext(connection) as captured:
+        page = visitors.owner.get(reverse("pipeline:application_list")).content.decode()
+    return len(captured), page
+
+
+def test_the_filter_boxes_cost_the_same_for_ten_companies_or_seventy(visitors):
+    _applications_with_recruiters(visitors.owner_user, 10)
+    few, _ = _list_queries(visitors)
+    _applications_with_recruiters(visitors.owner_user, 60)
+    many, page = _list_queries(visitors)
+
+    assert many == few
+    assert page.count("<option") < 40  # no menu of every company or every recruiter
 
 
 def test_the_list_answers_htmx_with_the_results_only(visitors):
@@ -395,6 +455,6 @@ def test_the_list_filters_by_recruiter(visitors):
     ApplicationFactory(owner=visitors.owner_user, role_title="Applied Directly")
     contacts.application_add_contact(application=through_rita, contact=recruiter)
 
-    page = _list(visitors, recruiter=recruiter.pk)
+    page = _list(visitors, recruiter="rita")  # a part of the name, any case
 
     assert "Via Rita" in page and "Applied Directly" not in page

@@ -267,11 +267,11 @@ def _suggested_lessons(reflection: Reflection) -> list[str]:
 
 @login_required
 def journal(request: HttpRequest) -> HttpResponse:
-    form = JournalFilterForm(request.GET or None, user=request.user)
+    form = JournalFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     reflections = selectors.reflection_search(
         user=request.user,
-        application_id=filters["application"].pk if filters.get("application") else None,
+        application=filters.get("application", ""),
         round_number=filters.get("round_number"),
         confidence=filters.get("confidence"),
     )

@@ -38,15 +38,15 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    form = ApplicationFilterForm(request.GET or None, user=request.user)
+    form = ApplicationFilterForm(request.GET or None)
     filters = selectors.ApplicationFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = selectors.ApplicationFilters(
             query=data["q"],
             stage=data["stage"],
-            company_id=data["company"].pk if data["company"] else None,
-            recruiter_id=data["recruiter"].pk if data["recruiter"] else None,
+            company=data["company"].strip(),
+            recruiter=data["recruiter"].strip(),
             applied_from=data["applied_from"],
             applied_to=data["applied_to"],
             show=data["show"] or "open",
@@ -62,6 +62,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "sort": filters.sort,
         "query_without_page": query.urlencode(),
         "has_filters": filters != selectors.ApplicationFilters(),
+        "has_recruiters": selectors.has_recruiters(user=request.user),
     }
     template = "pipeline/application_list.html#results" if request.htmx else "pipeline/application_list.html"
     return render(request, template, context, status=400 if form.errors else 200)
