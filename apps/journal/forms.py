@@ -131,4 +131,3 @@ class JournalFilterForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-

@@ -13,6 +13,9 @@ urlpatterns = [
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", applications.application_edit, name="application_edit"),
     path("applications/<int:pk>/move/", applications.application_move, name="application_move"),
+    path(
+        "applications/<int:pk>/move/choose/", applications.application_move_menu, name="application_move_menu"
+    ),
     path("applications/<int:pk>/archive/", applications.application_archive, name="application_archive"),
     path(
         "applications/<int:pk>/interviews/new/",

@@ -140,6 +140,16 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 @login_required
+def application_move_menu(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stages a card can move to: into the card's menu by htmx, or as a page without script."""
+    owned = Application.objects.for_user(request.user).select_related("company")
+    application = get_object_or_404(owned, pk=pk)
+    context = {"application": application, "stages": Stage, "inline": bool(request.htmx)}
+    template = "pipeline/_move_menu.html" if request.htmx else "pipeline/move_menu.html"
+    return render(request, template, context)
+
+
+@login_required
 @require_POST
 def application_move(request: HttpRequest, pk: int) -> HttpResponse:
     application = _owned_application(request, pk)
