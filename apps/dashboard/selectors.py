@@ -27,6 +27,7 @@ from apps.reminders.models import Reminder, Status
 WINDOW = dt.timedelta(days=14)
 # A busy fortnight is summarised by its first interviews; the calendar feed has them all.
 UPCOMING_SHOWN = 10
+AWAITING_SHOWN = 5
 STALE_AFTER = dt.timedelta(days=14)
 # The stages of the funnel, in order: how far applications got.
 FUNNEL = [
@@ -97,11 +98,13 @@ def _reminders(user: User, now: dt.datetime) -> tuple[list[Reminder], list[Remin
 
 
 def _interviews_window(user: User, now: dt.datetime) -> tuple[list[Interview], list[Interview]]:
-    """Interviews of the last and the next two weeks: those to reflect on, and those coming."""
-    rows = list(
+    """Interviews of the last and the next two weeks: those to reflect on, and those coming.
+
+    Two short queries, each cut to what the page shows: a long search has hundreds of
+    interviews in a month."""
+    window = (
         Interview.objects.for_user(user)
         .scheduled()
-        .filter(starts_at__gte=now - WINDOW, starts_at__lt=now + WINDOW)
         .select_related("application__company", "reflection")
         .only(
             "pk",
@@ -113,16 +116,14 @@ def _interviews_window(user: User, now: dt.datetime) -> tuple[list[Interview], l
             "reflection__status",
             "reflection__interview_id",
         )
-        .order_by("starts_at")
     )
-    awaiting = [
-        interview
-        for interview in reversed(rows)
-        if interview.ends_at <= now
-        and (not hasattr(interview, "reflection") or interview.reflection.status == Reflection.Status.DRAFT)
-    ]
-    upcoming = [interview for interview in rows if interview.starts_at >= now]
-    return awaiting[:5], upcoming[:UPCOMING_SHOWN]
+    awaiting = (
+        window.filter(starts_at__gte=now - WINDOW, ends_at__lte=now)
+        .filter(Q(reflection__isnull=True) | Q(reflection__status=Reflection.Status.DRAFT))
+        .order_by("-starts_at")[:AWAITING_SHOWN]
+    )
+    upcoming = window.filter(starts_at__gte=now, starts_at__lt=now + WINDOW).order_by("starts_at")
+    return list(awaiting), list(upcoming[:UPCOMING_SHOWN])
 
 
 def _previous_reflection(interview: Interview) -> Reflection | None:

@@ -196,4 +196,5 @@ def test_the_dashboard_costs_the_same_queries_at_10_and_2000_applications(visito
 
     print(f"\ndashboard: {small} queries at 10 applications, {large} at 2,000")
     assert small == large
-    assert large <= 12
+    # Two of them are the interviews to reflect on and those coming, each cut to what is shown.
+    assert large <= 13
