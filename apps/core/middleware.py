@@ -42,6 +42,8 @@ class SentDraftMiddleware:
     typed, so an answer below 400 means the form went through: its draft on the
     server is removed, and a cookie tells the browser to drop its own copy on the
     next page (a copy dropped before the answer came would be lost if it never came).
+    A button that only shows the form back (a preview, a check) saves nothing:
+    its view marks the answer with `keep_draft` and the draft stays.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -49,7 +51,7 @@ class SentDraftMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.method != "POST" or response.status_code >= 400:
+        if request.method != "POST" or response.status_code >= 400 or getattr(response, "keeps_draft", False):
             return response
         key = request.POST.get("draft_key", "")
         if not key or not request.user.is_authenticated:
@@ -65,3 +67,9 @@ class SentDraftMiddleware:
             secure=settings.SESSION_COOKIE_SECURE,
         )
         return response
+
+
+def keep_draft(response: HttpResponse) -> HttpResponse:
+    """Mark an answer to a post that saved nothing, so the form's draft is not ended by it."""
+    response.keeps_draft = True
+    return response

@@ -110,7 +110,15 @@ class ReflectionForm(forms.Form):
 
 
 class LessonForm(forms.Form):
-    text = forms.CharField(label="Lesson", max_length=300)
+    text = forms.CharField(
+        label="Lesson",
+        max_length=300,
+        error_messages={
+            "required": "A lesson needs a few words.",
+            "max_length": "A lesson is at most %(limit_value)d characters (this one has %(show_value)d). "
+            "Shorten it a little; your text is still here.",
+        },
+    )
 
 
 class JournalFilterForm(forms.Form):

@@ -10,6 +10,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import RowNumber
 
 from apps.accounts.models import User
+from apps.core import keyset
 from apps.pipeline.models import Application, Company, Interview, Stage, StageChange
 
 # The kinds of contact (contacts app) the list's recruiter filter looks among.
@@ -88,13 +89,15 @@ def board_columns(
     return columns
 
 
+# Each sort of the list, by one column and then the primary key (so that pages by keyset,
+# apps/core/keyset.py, know where one ends).
 SORTS = {
-    "company": ("company__name", "pk"),
-    "role": ("role_title", "pk"),
-    "stage": ("stage_order", "pk"),
-    "updated": ("updated_at", "pk"),
-    "applied": ("created_at", "pk"),
-    "next_interview": ("next_interview_at", "pk"),
+    "company": "company__name",
+    "role": "role_title",
+    "stage": "stage_order",
+    "updated": "updated_at",
+    "applied": "created_at",
+    "next_interview": "next_interview_at",
 }
 DEFAULT_SORT = "-updated"
 
@@ -144,13 +147,13 @@ def application_search(*, user: User, filters: ApplicationFilters, now: dt.datet
     applications = with_next_interview(applications, now=now).annotate(
         stage_order=Case(*[When(stage=stage, then=Value(index)) for index, stage in enumerate(Stage.values)])
     )
-    descending = filters.sort.startswith("-")
-    columns = SORTS.get(filters.sort.lstrip("-"), SORTS["updated"])
-    ordering = [
-        F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
-        for column in columns
-    ]
-    return applications.order_by(*ordering)
+    column, descending = sort_column(filters.sort)
+    return applications.order_by(*keyset.ordering(column, descending))
+
+
+def sort_column(sort: str) -> tuple[str, bool]:
+    """The column a sort of the list orders by, and whether it runs downwards."""
+    return SORTS.get(sort.lstrip("-"), SORTS["updated"]), sort.startswith("-")
 
 
 @dataclass(frozen=True)

@@ -121,3 +121,28 @@ def test_the_list_filters_as_you_type(live_server, open_page, seeker):
         f"{live_server.url}/applications/?q=globex&stage=&company=&applied_from=&applied_to=&show=open&sort=-updated"
     )
     browser_page.screenshot("list")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
+def test_a_long_list_shows_fifty_then_more_with_its_filter(live_server, open_page, seeker, javascript):
+    freight = CompanyFactory(owner=seeker, name="Wayfarer Freight")
+    for number in range(70):
+        ApplicationFactory(owner=seeker, company=freight, role_title=f"Analyst {number}")
+    browser_page = open_page("desktop", java_script_enabled=javascript)
+    page = browser_page.page
+    log_in(browser_page, live_server.url, seeker.email, PASSWORD)
+    page.goto(f"{live_server.url}/applications/?company=wayfarer")
+
+    rows = page.locator("table.applications-table tbody tr:not(.show-more)")
+    expect(rows).to_have_count(50)
+    page.get_by_role("link", name="Show 50 more").click()
+
+    if javascript:
+        expect(rows).to_have_count(70)  # added under the first fifty
+        browser_page.screenshot("list-show-more")
+    else:
+        expect(rows).to_have_count(20)  # the next ones, as a page
+        expect(page.get_by_role("link", name="Back to the first")).to_be_visible()
+    expect(page.get_by_text("70 applications match")).to_be_visible()
+    expect(page.get_by_role("link", name="Show 50 more")).to_have_count(0)
+    expect(page.get_by_text("Platform Engineer")).to_have_count(0)  # the filter held

@@ -187,8 +187,13 @@ def _attach_from_post(request: HttpRequest, attach) -> dict | None:
     if request.POST.get("action") == "create":
         form = QuickContactForm(request.POST)
         if form.is_valid():
-            attach(services.contact_create(owner=request.user, **form.cleaned_data))
-            return None
+            try:
+                attach(services.contact_create(owner=request.user, **form.cleaned_data))
+            except ValidationError as error:
+                # The model's own checks (an address longer than it can store) answer like the form's.
+                add_service_errors(form, error)
+            else:
+                return None
     else:
         form = AttachContactForm(request.POST, user=request.user)
         if form.is_valid():
@@ -198,15 +203,21 @@ def _attach_from_post(request: HttpRequest, attach) -> dict | None:
 
 
 def _people_page(request: HttpRequest, context: dict, back: str) -> HttpResponse:
-    """The people partial for htmx (and GET); a redirect back for a plain form post."""
+    """The people partial for htmx (and GET); a redirect back for a plain form post.
+
+    Someone new refused in a plain post gets a page of its own instead, with the error and the
+    name and email as typed: a redirect would lose them. A contact chosen from the list has
+    nothing typed to lose, so its refusal goes back with the reason.
+    """
+    status = 400 if context.get("form_errors") else 200
     if request.method == "POST" and not request.htmx:
-        if context.get("form_errors"):
+        if status == 400 and request.POST.get("action") == "create":
+            return render(request, "contacts/people.html", {**context, "back": back}, status=status)
+        if status == 400:
             problems = "; ".join(error for errors in context["form_errors"].values() for error in errors)
             messages.error(request, f"That person was not added: {problems}")
         return redirect(back)
-    return render(
-        request, "contacts/_people.html", context, status=400 if context.get("form_errors") else 200
-    )
+    return render(request, "contacts/_people.html", context, status=status)
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.contacts import balanced, services
 from apps.contacts.forms_debrief import DebriefForm
 from apps.core.forms import add_service_errors
+from apps.core.middleware import keep_draft
 from apps.pipeline.models import Interview
 
 # A second identical debrief this soon after the first is the same one sent
@@ -75,10 +76,13 @@ def debrief_check(request: HttpRequest, pk: int) -> HttpResponse:
     interview = _owned_interview(request, pk)
     # An unbound form holding the answers as typed: a draft has no errors to show yet.
     form = DebriefForm(user=request.user, interview=interview, initial=_answers(request.POST))
+    # The debrief is not logged yet, so its draft stays (a plain post carries its draft key).
     if not request.htmx:
-        return _render_page(request, interview, form, 200)
+        return keep_draft(_render_page(request, interview, form, 200))
     context = {"interview": interview, "form": form, "flags": form.flags(), "script": form.script()}
-    return render(request, "contacts/_debrief_flags.html", {**context, "script_out_of_band": True})
+    return keep_draft(
+        render(request, "contacts/_debrief_flags.html", {**context, "script_out_of_band": True})
+    )
 
 
 def _answers(data: QueryDict) -> dict[str, object]:

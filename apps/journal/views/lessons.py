@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from apps.journal import selectors, services
 from apps.journal.forms import LessonForm
 from apps.journal.models import Lesson, Reflection
+from apps.journal.views.reflections import reflection_page
 
 
 @login_required
@@ -31,13 +32,16 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def lesson_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A lesson drawn from the reflection on interview `pk`."""
-    reflection = get_object_or_404(Reflection.objects.for_user(request.user), interview_id=pk)
+    reflection = get_object_or_404(
+        Reflection.objects.for_user(request.user).select_related("interview__application__company"),
+        interview_id=pk,
+    )
     form = LessonForm(request.POST)
-    if form.is_valid():
-        services.lesson_create(owner=request.user, reflection=reflection, text=form.cleaned_data["text"])
-        messages.success(request, "Lesson kept. It will come back before your next interview.")
-    else:
-        messages.error(request, "A lesson needs a few words, at most 300 characters.")
+    if not form.is_valid():
+        # The reflection again, with the lesson as typed and what is wrong with it.
+        return reflection_page(request, reflection.interview, reflection, lesson_form=form, status=400)
+    services.lesson_create(owner=request.user, reflection=reflection, text=form.cleaned_data["text"])
+    messages.success(request, "Lesson kept. It will come back before your next interview.")
     return redirect("journal:reflection", pk=pk)
 
 

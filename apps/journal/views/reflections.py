@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core import drafts
 from apps.journal import checklists, selectors, services
-from apps.journal.forms import JournalFilterForm, ReflectionForm
+from apps.journal.forms import JournalFilterForm, LessonForm, ReflectionForm
 from apps.journal.models import Reflection
 from apps.pipeline.models import Interview
 
@@ -248,14 +248,27 @@ def autosave(request: HttpRequest, pk: int) -> JsonResponse:
 def reflection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     interview = _owned_interview(request, pk)
     reflection = get_object_or_404(Reflection.objects.filter(interview=interview))
+    return reflection_page(request, interview, reflection)
+
+
+def reflection_page(
+    request: HttpRequest,
+    interview: Interview,
+    reflection: Reflection,
+    *,
+    lesson_form: LessonForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The saved reflection with its lessons; a lesson refused comes back in its form as typed."""
     context = {
         "interview": interview,
         "reflection": reflection,
         "good_sign_total": len(checklists.GOOD_SIGNS),
         "lessons": list(reflection.lessons.order_by("created_at")),
         "suggested_lessons": _suggested_lessons(reflection),
+        "lesson_form": lesson_form or LessonForm(),
     }
-    return render(request, "journal/reflection_detail.html", context)
+    return render(request, "journal/reflection_detail.html", context, status=status)
 
 
 def _suggested_lessons(reflection: Reflection) -> list[str]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,12 +11,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from apps.core import keyset
 from apps.core.forms import add_service_errors
 from apps.pipeline import selectors, services
 from apps.pipeline.forms import ApplicationFilterForm, ApplicationForm, ArchiveForm, MoveForm
 from apps.pipeline.models import Application, Stage
 
-PAGE_SIZE = 25
+PAGE_SIZE = 50
 
 
 def _owned_application(request: HttpRequest, pk: int) -> Application:
@@ -53,19 +53,36 @@ def application_list(request: HttpRequest) -> HttpResponse:
             sort=data["sort"] or selectors.DEFAULT_SORT,
         )
     applications = selectors.application_search(user=request.user, filters=filters, now=timezone.now())
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    column, descending = selectors.sort_column(filters.sort)
+    page = keyset.page(
+        applications,
+        column=column,
+        descending=descending,
+        after=request.GET.get("after"),
+        size=PAGE_SIZE,
+        sort=filters.sort,
+    )
     query = request.GET.copy()
+    query.pop("after", None)
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "sort": filters.sort,
         "query_without_page": query.urlencode(),
+        "page_size": PAGE_SIZE,
         "has_filters": filters != selectors.ApplicationFilters(),
-        "has_recruiters": selectors.has_recruiters(user=request.user),
     }
-    template = "pipeline/application_list.html#results" if request.htmx else "pipeline/application_list.html"
-    return render(request, template, context, status=400 if form.errors else 200)
+    if request.htmx and page.continued:
+        # "Show more": the next rows, to go under those already shown.
+        return render(request, "pipeline/application_list.html#more_rows", context)
+    context["total"] = applications.count()
+    if request.htmx:
+        return render(
+            request, "pipeline/application_list.html#results", context, status=400 if form.errors else 200
+        )
+    context["has_recruiters"] = selectors.has_recruiters(user=request.user)
+    return render(request, "pipeline/application_list.html", context, status=400 if form.errors else 200)
 
 
 @login_required

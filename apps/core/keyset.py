@@ -1,0 +1,101 @@
+"""Pages of a long list by where the last one ended (keyset), not by counting rows to skip.
+
+An OFFSET page costs more the further in it is, and a row added while the person
+reads moves every later page by one: the same row twice, or one never seen. A
+keyset page asks for the rows that sort after the last row shown, by the sort's
+columns and the primary key, so each page costs the same and none is skipped.
+The position travels as a signed token (`after=`): one that does not verify,
+or comes from another sort, starts the list from the top rather than failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+from django.db.models import F, Q, QuerySet
+from django.utils.dateparse import parse_datetime
+
+SALT = "second-round.keyset"
+
+
+@dataclass
+class KeysetPage:
+    rows: list[Any]
+    # The token for the rows after these; None when these are the last.
+    next_token: str | None
+    # True when this page starts somewhere down the list.
+    continued: bool
+
+
+def _value(row: Any, column: str) -> Any:
+    value = row
+    for part in column.split("__"):
+        value = getattr(value, part, None) if value is not None else None
+    return value
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"dt": value.isoformat()}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"dt"}:
+        return parse_datetime(value["dt"])
+    return value
+
+
+def _beyond(column: str, value: Any, pk: int, descending: bool) -> Q:
+    """Rows after (value, pk) in the order `column` then pk, both one way, empty values last."""
+    further, pk_further = ("lt", "lt") if descending else ("gt", "gt")
+    if value is None:
+        return Q(**{f"{column}__isnull": True, f"pk__{pk_further}": pk})
+    return (
+        Q(**{f"{column}__{further}": value})
+        | Q(**{column: value, f"pk__{pk_further}": pk})
+        | Q(**{f"{column}__isnull": True})
+    )
+
+
+def ordering(column: str, descending: bool) -> list:
+    """The order a keyset page needs: the column, then the primary key, the same way, empty last."""
+    return [
+        F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+        for name in (column, "pk")
+    ]
+
+
+def page(
+    queryset: QuerySet, *, column: str, descending: bool, after: str | None, size: int, sort: str
+) -> KeysetPage:
+    """`size` rows of `queryset` (ordered by `ordering(column, descending)`) after the token."""
+    position = _read(after, sort) if after else None
+    rows_query = queryset.order_by(*ordering(column, descending))
+    if position is not None:
+        value, pk = position
+        rows_query = rows_query.filter(_beyond(column, value, pk, descending))
+    rows = list(rows_query[: size + 1])
+    more, rows = len(rows) > size, rows[:size]
+    next_token = None
+    if more and rows:
+        last = rows[-1]
+        next_token = signing.dumps([sort, _encode(_value(last, column)), last.pk], salt=SALT, compress=True)
+    return KeysetPage(rows=rows, next_token=next_token, continued=position is not None)
+
+
+def _read(token: str, sort: str) -> tuple[Any, int] | None:
+    try:
+        token_sort, value, pk = signing.loads(token, salt=SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if token_sort != sort or not isinstance(pk, int):
+        return None
+    return _decode(value), pk
+
+
+__all__: Sequence[str] = ("KeysetPage", "ordering", "page")
