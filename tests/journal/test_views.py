@@ -331,3 +331,37 @@ def test_done_from_a_stale_tab_merges_and_asks_only_about_the_answer_both_change
     assert reflection.status == "draft"  # not final while an answer is undecided
     # The form shows the merged answers, and this copy's text where they disagree.
     assert "Phone gut</textarea>" in page and "Laptop</textarea>" in page
+
+
+def test_the_journal_shows_older_entries_on_demand_each_once_and_keeps_its_filter(visitors):
+    from html import unescape
+
+    same_day = timezone.now() - dt.timedelta(days=10)  # ties in the sort column: the key breaks them
+    made = []
+    for number in range(45):
+        application = ApplicationFactory(owner=visitors.owner_user, role_title=f"Kept {number}")
+        made.append(
+            ReflectionFactory(
+                interview=InterviewFactory(
+                    application=application, starts_at=same_day - dt.timedelta(days=number % 4)
+                )
+            ).pk
+        )
+    ReflectionFactory(
+        interview=InterviewFactory(
+            application=ApplicationFactory(owner=visitors.owner_user, role_title="Other")
+        )
+    )
+    more = re.compile(r'hx-get="([^"]*after=[^"]*)"')
+    entry = re.compile(r'href="/interviews/(\d+)/reflection/"')
+
+    answer = visitors.owner.get(reverse("journal:journal"), {"application": "kept"}).content.decode()
+    seen, answers = entry.findall(answer), 1
+    while found := more.search(answer):
+        answer = visitors.owner.get(unescape(found.group(1)), headers={"HX-Request": "true"}).content.decode()
+        seen += entry.findall(answer)
+        answers += 1
+
+    expected = Reflection.objects.filter(pk__in=made).values_list("interview_id", flat=True)
+    assert sorted(int(pk) for pk in seen) == sorted(expected)
+    assert answers == 3  # 20 + 20 + 5

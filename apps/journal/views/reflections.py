@@ -5,18 +5,18 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 
-from apps.core import drafts
+from apps.core import drafts, keyset
 from apps.journal import checklists, selectors, services
 from apps.journal.forms import JournalFilterForm, LessonForm, ReflectionForm
 from apps.journal.models import Reflection
 from apps.pipeline.models import Interview
 
+JOURNAL_PAGE_SIZE = 20
 # Every field a browser copy of the form keeps and merges (all but version and editor).
 DRAFT_FIELDS = services.REFLECTION_FIELDS
 # The text fields shown side by side when two copies of a reflection disagree.
@@ -288,10 +288,26 @@ def journal(request: HttpRequest) -> HttpResponse:
         round_number=filters.get("round_number"),
         confidence=filters.get("confidence"),
     )
+    page = keyset.page(
+        reflections,
+        column="interview__starts_at",
+        descending=True,
+        after=request.GET.get("after"),
+        size=JOURNAL_PAGE_SIZE,
+        sort="journal",
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    query.pop("page", None)
     context = {
         "form": form,
-        "page": Paginator(reflections, 20).get_page(request.GET.get("page")),
-        "awaiting": selectors.interviews_awaiting_reflection(user=request.user, now=timezone.now())[:10],
-        "filtered": bool(filters and any(filters.values())),
+        "page": page,
+        "query_without_page": query.urlencode(),
+        "page_size": JOURNAL_PAGE_SIZE,
     }
+    if request.htmx and page.continued:
+        # "Show older": the next entries, to go under those already shown.
+        return render(request, "journal/journal.html#more_entries", context)
+    context["awaiting"] = selectors.interviews_awaiting_reflection(user=request.user, now=timezone.now())[:10]
+    context["filtered"] = bool(filters and any(filters.values()))
     return render(request, "journal/journal.html", context, status=400 if form.errors else 200)
