@@ -136,6 +136,7 @@ OBJECT_ROUTES: dict[str, FillFor] = {
     "pipeline:application_detail": _pk("application"),
     "pipeline:application_edit": _pk("application"),
     "pipeline:application_move": _pk("application"),
+    "pipeline:application_move_menu": _pk("application"),
     "pipeline:application_archive": _pk("application"),
     "pipeline:interview_create": _pk("application"),
     "pipeline:interview_edit": _pk("interview"),
@@ -185,6 +186,8 @@ OBJECT_ROUTES: dict[str, FillFor] = {
 SELF_SCOPED: dict[str, Callable[[], dict[str, object]]] = {
     # A question from the built-in library, the same for everyone.
     "prep:practice_library": lambda: {"key": PRACTICE_QUESTIONS[0].key},
+    # Names suggested under a filter box: from the person's own companies and recruiters.
+    "pipeline:suggest": lambda: {"what": "companies"},
 }
 
 # Open to anyone on purpose. Values fill the parameters some of them take.
