@@ -28,7 +28,8 @@ async function networkFirst(request) {
     if (response.ok) cache.put(request, response.clone());
     return response;
   } catch (error) {
-    const cached = await cache.match(request, { ignoreSearch: false });
+    // Django answers "Vary: Cookie": a cookie set since (the time zone) must not hide the copy.
+    const cached = await cache.match(request, { ignoreSearch: false, ignoreVary: true });
     if (cached) return cached;
     throw error;
   }

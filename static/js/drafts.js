@@ -112,16 +112,24 @@
     return label ? label.textContent.trim() : name;
   }
 
-  // The drafts the store keeps for this page's forms, asked for once for all of them.
+  // The drafts the store keeps for this page's forms, asked for once for all of them (in a
+  // few requests on a page of many forms: an address must stay short enough for any server).
+  const KEYS_PER_REQUEST = 20;
   let storeDrafts = null;
   function draftsInStore(url) {
     if (!storeDrafts) {
       const keys = Array.from(document.querySelectorAll("form[data-draft-store]"), (form) => form.dataset.draftKey);
-      const query = new URLSearchParams(keys.map((key) => ["key", key]));
-      storeDrafts = fetch(`${url}?${query}`, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then((response) => (response.ok ? response.json() : { drafts: {} }))
-        .then((answer) => answer.drafts || {})
-        .catch(() => ({}));
+      const asks = [];
+      for (let start = 0; start < keys.length; start += KEYS_PER_REQUEST) {
+        const query = new URLSearchParams(keys.slice(start, start + KEYS_PER_REQUEST).map((key) => ["key", key]));
+        asks.push(
+          fetch(`${url}?${query}`, { credentials: "same-origin", headers: { Accept: "application/json" } })
+            .then((response) => (response.ok ? response.json() : { drafts: {} }))
+            .then((answer) => answer.drafts || {})
+            .catch(() => ({}))
+        );
+      }
+      storeDrafts = Promise.all(asks).then((found) => Object.assign({}, ...found));
     }
     return storeDrafts;
   }
@@ -562,6 +570,15 @@
         .catch(() => {});
     }
   }
+
+  // Pages kept for offline use are served whoever signs in next on this browser: signing
+  // out forgets them. (Typed drafts stay: they may not be on the server yet.)
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.matches("form[data-sign-out]") || !("caches" in window)) return;
+    event.preventDefault();
+    caches.delete("second-round-offline-v1").finally(() => form.submit());
+  });
 
   forgetSentDrafts();
   document.querySelectorAll("form[data-draft-form]").forEach(setUp);

@@ -176,8 +176,12 @@ def test_the_brief_reopens_offline_with_what_was_typed(live_server, open_page, s
     page = browser_page.page
     log_in(browser_page, live_server.url, second_round.application.owner.email, PASSWORD)
     page.goto(f"{live_server.url}/interviews/{second_round.pk}/prep/")
-    page.evaluate("navigator.serviceWorker.ready")
-    page.wait_for_function("caches.has('second-round-offline-v1')")
+    # Offline, the page comes from the service worker's cache: wait until it looks after the
+    # page and holds it.
+    page.wait_for_function(
+        """async () => navigator.serviceWorker.controller !== null
+            && Boolean(await (await caches.open('second-round-offline-v1')).match(location.pathname))"""
+    )
 
     page.context.set_offline(True)
     page.get_by_label(INTEREST).fill("Written on the train")
@@ -192,3 +196,16 @@ def test_the_brief_reopens_offline_with_what_was_typed(live_server, open_page, s
     page.evaluate("window.dispatchEvent(new Event('online'))")
     _draft_kept(page)
     assert FormDraft.objects.get().fields["interest_notes"] == ["Written on the train"]
+
+
+def test_signing_out_forgets_the_pages_kept_for_offline(live_server, open_page, second_round):
+    browser_page = open_page("desktop")
+    page = browser_page.page
+    log_in(browser_page, live_server.url, second_round.application.owner.email, PASSWORD)
+    page.goto(f"{live_server.url}/interviews/{second_round.pk}/prep/")
+    page.wait_for_function("caches.has('second-round-offline-v1')")
+
+    page.get_by_role("button", name="Log out").click()
+
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.evaluate("caches.has('second-round-offline-v1')") is False
