@@ -1,12 +1,10 @@
-{% load static %}// Second Round's service worker: lets the pages used on the way home from an
-// interview (the reflection, the recruiter debrief, the prep brief) reopen
-// without a connection. Only those pages and static files are kept, and they
-// are always fetched fresh when the network answers (network first).
+{% load static %}// Second Round's service worker: lets the reflection form reopen without a
+// connection. Only reflection pages and static files are kept, and they are
+// always fetched fresh when the network answers (network first).
 "use strict";
 
 const CACHE = "second-round-offline-v1";
-// The same pages as OFFLINE_PAGE in static/js/drafts.js.
-const OFFLINE_PAGE = /^\/interviews\/\d+\/(reflect|debrief|prep)\/$/;
+const REFLECTION_PAGE = /^\/interviews\/\d+\/reflect\/$/;
 
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
@@ -16,7 +14,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  const wanted = (request.mode === "navigate" && OFFLINE_PAGE.test(url.pathname)) || url.pathname.startsWith("{% get_static_prefix %}");
+  const wanted = (request.mode === "navigate" && REFLECTION_PAGE.test(url.pathname)) || url.pathname.startsWith("{% get_static_prefix %}");
   if (!wanted) return;
   event.respondWith(networkFirst(request));
 });
@@ -28,8 +26,7 @@ async function networkFirst(request) {
     if (response.ok) cache.put(request, response.clone());
     return response;
   } catch (error) {
-    // Django answers "Vary: Cookie": a cookie set since (the time zone) must not hide the copy.
-    const cached = await cache.match(request, { ignoreSearch: false, ignoreVary: true });
+    const cached = await cache.match(request, { ignoreSearch: false });
     if (cached) return cached;
     throw error;
   }

@@ -31,8 +31,8 @@
   const OFFLINE = "Offline. Kept on this device; it will be saved when you are back online.";
   const WAITING = "Waiting for a connection: it will be sent as soon as you are back online.";
   const SENT_COOKIE = "second_round_sent_drafts";
-  // The pages templates/sw.js opens without a connection.
-  const OFFLINE_PAGE = /^\/interviews\/\d+\/(reflect|debrief|prep)\/$/;
+  // The pages templates/sw.js opens without a connection (REFLECTION_PAGE there).
+  const OFFLINE_PAGE = /^\/interviews\/\d+\/reflect\/$/;
 
   // Line breaks arrive as CRLF from a form post and as LF from a textarea: the same text.
   const lf = (values) => (values || []).map((value) => value.replace(/\r\n/g, "\n"));
@@ -570,15 +570,6 @@
         .catch(() => {});
     }
   }
-
-  // Pages kept for offline use are served whoever signs in next on this browser: signing
-  // out forgets them. (Typed drafts stay: they may not be on the server yet.)
-  document.addEventListener("submit", (event) => {
-    const form = event.target;
-    if (!form.matches("form[data-sign-out]") || !("caches" in window)) return;
-    event.preventDefault();
-    caches.delete("second-round-offline-v1").finally(() => form.submit());
-  });
 
   forgetSentDrafts();
   document.querySelectorAll("form[data-draft-form]").forEach(setUp);

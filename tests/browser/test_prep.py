@@ -5,7 +5,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.contacts import services as contacts
-from apps.core.models import FormDraft
 from apps.journal import services as journal
 from apps.prep.models import PrepPlan
 from tests.accounts.factories import PASSWORD, UserFactory
@@ -169,43 +168,3 @@ def test_the_same_note_typed_in_two_tabs_shows_both_to_keep_both(live_server, op
     expect(second.get_by_text("The five areas are saved.")).to_be_visible()
     notes = PrepPlan.objects.get(interview=second_round).area("interest")["notes"].replace("\r\n", "\n")
     assert notes == "Their data platform\n\nThe team I met"
-
-
-def test_the_brief_reopens_offline_with_what_was_typed(live_server, open_page, second_round):
-    browser_page = open_page("phone")
-    page = browser_page.page
-    log_in(browser_page, live_server.url, second_round.application.owner.email, PASSWORD)
-    page.goto(f"{live_server.url}/interviews/{second_round.pk}/prep/")
-    # Offline, the page comes from the service worker's cache: wait until it looks after the
-    # page and holds it.
-    page.wait_for_function(
-        """async () => navigator.serviceWorker.controller !== null
-            && Boolean(await (await caches.open('second-round-offline-v1')).match(location.pathname))"""
-    )
-
-    page.context.set_offline(True)
-    page.get_by_label(INTEREST).fill("Written on the train")
-    page.reload()  # no signal: the page comes from this phone, with what was typed
-
-    expect(page.get_by_label(INTEREST)).to_have_value("Written on the train")
-    expect(page.locator("[data-draft-notice]")).to_contain_text("You are offline")
-    page.evaluate("window.scrollTo(0, 0)")
-    browser_page.screenshot("prep-brief-reopened-offline", full_page=False)
-
-    page.context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    _draft_kept(page)
-    assert FormDraft.objects.get().fields["interest_notes"] == ["Written on the train"]
-
-
-def test_signing_out_forgets_the_pages_kept_for_offline(live_server, open_page, second_round):
-    browser_page = open_page("desktop")
-    page = browser_page.page
-    log_in(browser_page, live_server.url, second_round.application.owner.email, PASSWORD)
-    page.goto(f"{live_server.url}/interviews/{second_round.pk}/prep/")
-    page.wait_for_function("caches.has('second-round-offline-v1')")
-
-    page.get_by_role("button", name="Log out").click()
-
-    page.wait_for_url(f"{live_server.url}/")
-    assert page.evaluate("caches.has('second-round-offline-v1')") is False
