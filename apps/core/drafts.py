@@ -77,27 +77,6 @@ def merge_per_field(*, saved: Mapping[str, Any], base: Mapping[str, Any], mine: 
     return merged
 
 
-def base_from_post(data: QueryDict, names: Iterable[str], key: str = "draft_base") -> QueryDict | None:
-    """The base a browser copy sent along (JSON: name -> list of strings), as form data; None if absent
-    or not of that shape."""
-    raw = data.get(key, "")
-    if not raw or len(raw) > MAX_BASE_BYTES:
-        return None
-    try:
-        parsed = json.loads(raw)
-    except ValueError:
-        return None
-    if not isinstance(parsed, dict):
-        return None
-    base = QueryDict(mutable=True)
-    for name in names:
-        values = parsed.get(name, [])
-        if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
-            return None
-        base.setlist(name, values)
-    return base
-
-
 # Limits on a draft a browser sends to the store: no form of ours comes near them.
 MAX_FIELDS = 300
 MAX_NAME_LENGTH = 100
@@ -121,6 +100,31 @@ def values_from_json(raw: str) -> dict[str, list[str]] | None:
         if not all(isinstance(value, str) for value in values):
             return None
     return parsed
+
+
+def kinds_from_json(raw: str) -> dict[str, str] | None:
+    """How each field merges, as the browser sent it (name -> one of FIELD_KINDS); None if not that."""
+    try:
+        kinds = json.loads(raw or "{}")
+    except ValueError:
+        return None
+    if not isinstance(kinds, dict) or len(kinds) > MAX_FIELDS:
+        return None
+    if not all(isinstance(name, str) and kind in FIELD_KINDS for name, kind in kinds.items()):
+        return None
+    return kinds
+
+
+def base_from_post(data: QueryDict, names: Iterable[str], key: str = "draft_base") -> QueryDict | None:
+    """The base a browser copy sent along, as form data of these fields; None if absent or not of
+    that shape."""
+    parsed = values_from_json(data.get(key, ""))
+    if parsed is None:
+        return None
+    base = QueryDict(mutable=True)
+    for name in names:
+        base.setlist(name, parsed.get(name, []))
+    return base
 
 
 def typed(values: Mapping[str, list[str]], kinds: Mapping[str, str]) -> dict[str, Any]:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -47,7 +45,7 @@ def form_drafts(request: HttpRequest) -> JsonResponse:
     mine = drafts.values_from_json(request.POST.get("draft_fields", ""))
     base = drafts.values_from_json(request.POST.get("draft_base", "")) or {}
     origin = drafts.values_from_json(request.POST.get("draft_origin", "")) or {}
-    kinds = _kinds(request.POST.get("draft_kinds", ""))
+    kinds = drafts.kinds_from_json(request.POST.get("draft_kinds", ""))
     if not key or len(key) > FormDraft._meta.get_field("key").max_length or mine is None or kinds is None:
         return JsonResponse(
             {"error": "This draft could not be kept on the server. Your text is still on this device."},
@@ -65,15 +63,3 @@ def form_drafts(request: HttpRequest) -> JsonResponse:
         },
         status=409 if kept.conflicts else 200,
     )
-
-
-def _kinds(raw: str) -> dict[str, str] | None:
-    try:
-        kinds = json.loads(raw or "{}")
-    except ValueError:
-        return None
-    if not isinstance(kinds, dict) or len(kinds) > drafts.MAX_FIELDS:
-        return None
-    if not all(isinstance(name, str) and kind in drafts.FIELD_KINDS for name, kind in kinds.items()):
-        return None
-    return kinds
