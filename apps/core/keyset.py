@@ -11,12 +11,12 @@ or comes from another sort, starts the list from the top rather than failing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
 from django.db.models import F, Q, QuerySet
+from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
 
 SALT = "second-round.keyset"
@@ -25,8 +25,10 @@ SALT = "second-round.keyset"
 @dataclass
 class KeysetPage:
     rows: list[Any]
-    # The token for the rows after these; None when these are the last.
-    next_token: str | None
+    # The query string of the rows after these (the filters kept); "" when these are the last.
+    next_query: str
+    # The query string of the list from its top, the filters kept.
+    first_query: str
     # True when this page starts somewhere down the list.
     continued: bool
 
@@ -52,12 +54,12 @@ def _decode(value: Any) -> Any:
 
 def _beyond(column: str, value: Any, pk: int, descending: bool) -> Q:
     """Rows after (value, pk) in the order `column` then pk, both one way, empty values last."""
-    further, pk_further = ("lt", "lt") if descending else ("gt", "gt")
+    further = "lt" if descending else "gt"
     if value is None:
-        return Q(**{f"{column}__isnull": True, f"pk__{pk_further}": pk})
+        return Q(**{f"{column}__isnull": True, f"pk__{further}": pk})
     return (
         Q(**{f"{column}__{further}": value})
-        | Q(**{column: value, f"pk__{pk_further}": pk})
+        | Q(**{column: value, f"pk__{further}": pk})
         | Q(**{f"{column}__isnull": True})
     )
 
@@ -71,24 +73,36 @@ def ordering(column: str, descending: bool) -> list:
 
 
 def page(
-    queryset: QuerySet, *, column: str, descending: bool, after: str | None, size: int, sort: str
+    queryset: QuerySet, *, column: str, descending: bool, query: QueryDict, size: int, sort: str
 ) -> KeysetPage:
-    """`size` rows of `queryset` (ordered by `ordering(column, descending)`) after the token."""
-    position = _read(after, sort) if after else None
+    """`size` rows of `queryset` in the order `ordering(column, descending)`, after the position the
+    request's `after=` names; `query` is the request's query string, filters and all."""
+    position = _read(query.get("after", ""), sort)
     rows_query = queryset.order_by(*ordering(column, descending))
     if position is not None:
         value, pk = position
         rows_query = rows_query.filter(_beyond(column, value, pk, descending))
     rows = list(rows_query[: size + 1])
     more, rows = len(rows) > size, rows[:size]
-    next_token = None
+    first = query.copy()
+    for name in ("after", "page"):
+        first.pop(name, None)
+    following = ""
     if more and rows:
         last = rows[-1]
-        next_token = signing.dumps([sort, _encode(_value(last, column)), last.pk], salt=SALT, compress=True)
-    return KeysetPage(rows=rows, next_token=next_token, continued=position is not None)
+        following_query = first.copy()
+        following_query["after"] = signing.dumps(
+            [sort, _encode(_value(last, column)), last.pk], salt=SALT, compress=True
+        )
+        following = following_query.urlencode()
+    return KeysetPage(
+        rows=rows, next_query=following, first_query=first.urlencode(), continued=position is not None
+    )
 
 
 def _read(token: str, sort: str) -> tuple[Any, int] | None:
+    if not token:
+        return None
     try:
         token_sort, value, pk = signing.loads(token, salt=SALT)
     except (signing.BadSignature, ValueError, TypeError):
@@ -96,6 +110,3 @@ def _read(token: str, sort: str) -> tuple[Any, int] | None:
     if token_sort != sort or not isinstance(pk, int):
         return None
     return _decode(value), pk
-
-
-__all__: Sequence[str] = ("KeysetPage", "ordering", "page")

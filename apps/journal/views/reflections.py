@@ -292,19 +292,11 @@ def journal(request: HttpRequest) -> HttpResponse:
         reflections,
         column="interview__starts_at",
         descending=True,
-        after=request.GET.get("after"),
+        query=request.GET,
         size=JOURNAL_PAGE_SIZE,
         sort="journal",
     )
-    query = request.GET.copy()
-    query.pop("after", None)
-    query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "query_without_page": query.urlencode(),
-        "page_size": JOURNAL_PAGE_SIZE,
-    }
+    context = {"form": form, "page": page, "page_size": JOURNAL_PAGE_SIZE}
     if request.htmx and page.continued:
         # "Show older": the next entries, to go under those already shown.
         return render(request, "journal/journal.html#more_entries", context)

@@ -58,18 +58,14 @@ def application_list(request: HttpRequest) -> HttpResponse:
         applications,
         column=column,
         descending=descending,
-        after=request.GET.get("after"),
+        query=request.GET,
         size=PAGE_SIZE,
         sort=filters.sort,
     )
-    query = request.GET.copy()
-    query.pop("after", None)
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "sort": filters.sort,
-        "query_without_page": query.urlencode(),
         "page_size": PAGE_SIZE,
         "has_filters": filters != selectors.ApplicationFilters(),
     }
