@@ -239,25 +239,24 @@ def upcoming_interviews(*, user: User, now: dt.datetime, days: int = 7) -> Query
     )
 
 
-def company_names_like(*, user: User, typed: str) -> list[str]:
-    """The person's companies whose name holds what was typed, the ones starting with it first."""
+def _names_like(rows: QuerySet, typed: str) -> list[str]:
+    """Up to SUGGESTIONS names holding what was typed, the ones starting with it first."""
     typed = typed.strip()
     if not typed:
         return []
-    companies = Company.objects.for_user(user).filter(name__icontains=typed)
     starts = Case(When(name__istartswith=typed, then=Value(0)), default=Value(1))
-    return list(companies.order_by(starts, "name").values_list("name", flat=True)[:SUGGESTIONS])
+    matching = rows.filter(name__icontains=typed).order_by(starts, "name")
+    return list(matching.values_list("name", flat=True).distinct()[:SUGGESTIONS])
+
+
+def company_names_like(*, user: User, typed: str) -> list[str]:
+    return _names_like(Company.objects.for_user(user), typed)
 
 
 def recruiter_names_like(*, user: User, typed: str) -> list[str]:
     """The person's recruiters (contacts app) whose name holds what was typed."""
-    typed = typed.strip()
-    if not typed:
-        return []
     contacts = django_apps.get_model("contacts", "Contact").objects.for_user(user)
-    recruiters = contacts.filter(kind__in=RECRUITER_KINDS, name__icontains=typed)
-    starts = Case(When(name__istartswith=typed, then=Value(0)), default=Value(1))
-    return list(recruiters.order_by(starts, "name").values_list("name", flat=True).distinct()[:SUGGESTIONS])
+    return _names_like(contacts.filter(kind__in=RECRUITER_KINDS), typed)
 
 
 def has_recruiters(*, user: User) -> bool:
