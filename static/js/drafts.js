@@ -533,12 +533,21 @@
         if (local && local.fields) bringBackOffline(local);
         return;
       }
+      let fromStore = null;
       if (storeUrl) {
         const draft = (await draftsInStore(storeUrl))[key];
-        if (draft && draft.fields) bringBackFromStore(draft);
+        if (draft && draft.fields) fromStore = { ...draft, fields: untouched(draft.fields) };
       }
-      if (local && local.fields) bringBackLocal(local);
+      // The store answers after the page is up: what the person typed meanwhile wins.
+      if (fromStore) bringBackFromStore(fromStore);
+      if (local && local.fields) bringBackLocal({ ...local, fields: untouched(local.fields) });
       updateCounts();
+    }
+
+    // The fields of a copy the person has not changed since the page loaded.
+    function untouched(fields) {
+      const now = fieldsOf(form);
+      return Object.fromEntries(Object.entries(fields).filter(([name]) => same(now[name], origin[name])));
     }
 
     // --- character counts -------------------------------------------------------

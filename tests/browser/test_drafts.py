@@ -113,3 +113,22 @@ def test_notes_typed_elsewhere_come_back_over_what_was_saved_since(live_server, 
         "Ask about the on-call rota",
     )
     assert not FormDraft.objects.exists()
+
+
+def test_typing_before_the_draft_arrives_is_not_overwritten_by_it(live_server, story_page):
+    page = story_page.page
+    page.get_by_label("Title").fill("An older title")
+    expect(page.get_by_role("status").filter(has_text="Draft kept at")).to_be_visible()
+
+    # The store answers slowly: the person has typed a new title before the draft arrives.
+    def slow_store(route):
+        page.wait_for_timeout(1500)
+        route.continue_()
+
+    page.route("**/drafts/?*", slow_store)
+    page.reload()
+    page.get_by_label("Title").fill("What I typed just now")
+    page.get_by_label("Situation").click()  # another field: the draft may arrive meanwhile
+    page.wait_for_timeout(2500)
+
+    expect(page.get_by_label("Title")).to_have_value("What I typed just now")
