@@ -22,12 +22,14 @@ from apps.journal.insights import rank_mistakes
 from apps.journal.models import Reflection
 from apps.pipeline.models import Application, Interview, Stage, StageChange
 from apps.prep import selectors as prep_selectors
-from apps.reminders.models import Reminder, Status
+from apps.reminders.models import TO_DO, Reminder, Status
 
 WINDOW = dt.timedelta(days=14)
 # A busy fortnight is summarised by its first interviews; the calendar feed has them all.
 UPCOMING_SHOWN = 10
 AWAITING_SHOWN = 5
+DUE_SHOWN = 10
+FAILED_SHOWN = 5
 STALE_AFTER = dt.timedelta(days=14)
 # The stages of the funnel, in order: how far applications got.
 FUNNEL = [
@@ -83,18 +85,19 @@ class Dashboard:
 
 
 def _reminders(user: User, now: dt.datetime) -> tuple[list[Reminder], list[Reminder]]:
-    rows = list(
-        Reminder.objects.for_user(user)
-        .filter(
-            Q(status=Status.FAILED)
-            | Q(due_at__lte=now, status__in=[Status.PENDING, Status.SNOOZED, Status.SENDING, Status.SENT])
-        )
-        .select_related("application__company", "interview__application__company")
-        .order_by("due_at")[:40]
+    """What is due (longest waiting first) and what could not be emailed (latest first).
+
+    Two short index reads sent as one query: a long search has thousands of reminders."""
+    mine = Reminder.objects.for_user(user).select_related(
+        "application__company", "interview__application__company"
     )
-    return [r for r in rows if r.status != Status.FAILED][:10], [
-        r for r in rows if r.status == Status.FAILED
-    ][:5]
+    due = mine.filter(status__in=TO_DO, due_at__lte=now).order_by("due_at", "pk")[:DUE_SHOWN]
+    failed = mine.filter(status=Status.FAILED).order_by("-due_at", "-pk")[:FAILED_SHOWN]
+    rows = list(due.union(failed, all=True))
+    # A union promises no order between or within its parts: put each list back in its own.
+    due_rows = sorted((r for r in rows if r.status != Status.FAILED), key=lambda r: (r.due_at, r.pk))
+    failed_rows = sorted((r for r in rows if r.status == Status.FAILED), key=lambda r: (r.due_at, r.pk))
+    return due_rows, failed_rows[::-1]
 
 
 def _interviews_window(user: User, now: dt.datetime) -> tuple[list[Interview], list[Interview]]:

@@ -6,43 +6,84 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.http import QueryDict
 
 from apps.accounts.models import User
-from apps.reminders.models import Reminder, Status
+from apps.core import keyset
+from apps.reminders.models import TO_DO, WAITING, Reminder, Status
 
-# Enough to act on; a long list is read by nobody and costs every page view.
+# Enough to act on at a glance; the rest of a section comes with "Show more".
 LIST_LIMIT = 25
+CLOSED_LIMIT = 10
 
 
 def _with_context(reminders: QuerySet[Reminder]) -> QuerySet[Reminder]:
     return reminders.select_related("application__company", "interview__application__company")
 
 
+@dataclass(frozen=True)
+class Section:
+    """One list of the reminders page: which reminders, in which order, how many at a time."""
+
+    name: str
+    column: str
+    descending: bool
+    size: int
+
+    def rows(self, user: User, now: dt.datetime) -> QuerySet[Reminder]:
+        mine = _with_context(Reminder.objects.for_user(user))
+        if self.name == "due":
+            return mine.filter(status__in=TO_DO, due_at__lte=now)
+        if self.name == "upcoming":
+            return mine.filter(status__in=WAITING, due_at__gt=now)
+        if self.name == "failed":
+            return mine.filter(status=Status.FAILED)
+        return mine.filter(status__in=[Status.DONE, Status.DISMISSED])
+
+
+SECTIONS = {
+    section.name: section
+    for section in (
+        # To do now: the longest overdue first, since it has waited longest.
+        Section("due", "due_at", descending=False, size=LIST_LIMIT),
+        Section("upcoming", "due_at", descending=False, size=LIST_LIMIT),
+        # Could not be emailed: the latest failure first, the one the person may not have seen.
+        Section("failed", "due_at", descending=True, size=LIST_LIMIT),
+        Section("closed", "closed_at", descending=True, size=CLOSED_LIMIT),
+    )
+}
+
+
+def reminder_section(*, user: User, now: dt.datetime, name: str, query: QueryDict) -> keyset.KeysetPage:
+    """One section's page of reminders, after the position `query` names (`section=` and `after=`)."""
+    section = SECTIONS[name]
+    if query.get("section") != name:
+        # Another section's position: this one starts from its top.
+        query = QueryDict(mutable=True)
+        query["section"] = name
+    return keyset.page(
+        section.rows(user, now),
+        column=section.column,
+        descending=section.descending,
+        query=query,
+        size=section.size,
+        sort=name,
+    )
+
+
 @dataclass
 class ReminderBoard:
-    due: list[Reminder]
-    upcoming: list[Reminder]
-    failed: list[Reminder]
-    closed: list[Reminder]
+    due: keyset.KeysetPage
+    upcoming: keyset.KeysetPage
+    failed: keyset.KeysetPage
+    closed: keyset.KeysetPage
 
 
-def reminder_board(*, user: User, now: dt.datetime) -> ReminderBoard:
-    """Four short lists: to do now, coming up, could not be emailed, recently closed."""
-    mine = _with_context(Reminder.objects.for_user(user))
-    return ReminderBoard(
-        due=list(
-            mine.filter(
-                status__in=[Status.PENDING, Status.SNOOZED, Status.SENDING, Status.SENT], due_at__lte=now
-            ).order_by("due_at")[:LIST_LIMIT]
-        ),
-        upcoming=list(
-            mine.filter(status__in=[Status.PENDING, Status.SNOOZED], due_at__gt=now).order_by("due_at")[
-                :LIST_LIMIT
-            ]
-        ),
-        failed=list(mine.filter(status=Status.FAILED).order_by("-due_at")[:LIST_LIMIT]),
-        closed=list(mine.filter(status__in=[Status.DONE, Status.DISMISSED]).order_by("-closed_at")[:10]),
-    )
+def reminder_board(*, user: User, now: dt.datetime, query: QueryDict | None = None) -> ReminderBoard:
+    """Four lists: to do now, coming up, could not be emailed, done; each a page at a time."""
+    query = query if query is not None else QueryDict()
+    pages = {name: reminder_section(user=user, now=now, name=name, query=query) for name in SECTIONS}
+    return ReminderBoard(**pages)
 
 
 def open_reminders_for(*, user: User, application_id: int) -> list[Reminder]:

@@ -7,6 +7,6 @@ app_name = "reminders"
 urlpatterns = [
     path("reminders/", views.reminder_list, name="reminders"),
     path("reminders/settings/", views.reminder_settings, name="settings"),
-    path("reminders/<int:pk>/<slug:action>/", views.reminder_action, name="action"),
+    path("reminders/<int:pk>/", views.reminder_action, name="action"),
     *urls_links.urlpatterns,
 ]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -28,8 +29,15 @@ def _address_confirmed(user) -> bool:
 
 @login_required
 def reminder_list(request: HttpRequest) -> HttpResponse:
+    section = request.GET.get("section", "")
+    if request.htmx and section in selectors.SECTIONS:
+        # "Show more" in one section: its next reminders, to go under those already shown.
+        page = selectors.reminder_section(
+            user=request.user, now=timezone.now(), name=section, query=request.GET
+        )
+        return render(request, "reminders/_section.html#more_reminders", {"page": page, "section": section})
     context = {
-        "board": selectors.reminder_board(user=request.user, now=timezone.now()),
+        "board": selectors.reminder_board(user=request.user, now=timezone.now(), query=request.GET),
         "address_confirmed": _address_confirmed(request.user),
     }
     return render(request, "reminders/reminders.html", context)
@@ -37,11 +45,12 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def reminder_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def reminder_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Done, Tomorrow, Dismiss or Undo: the button pressed names the action."""
     reminder = get_object_or_404(
         Reminder.objects.for_user(request.user).select_related("application__company", "interview"), pk=pk
     )
-    act = ACTIONS.get(action)
+    act = ACTIONS.get(request.POST.get("action", ""))
     if act is None:
         return HttpResponse("Unknown action.", status=400)
     try:
@@ -51,15 +60,22 @@ def reminder_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         status = 409
     else:
         status = 200
+    next_path = _page_to_return_to(request)
     if request.htmx:
-        return render(request, "reminders/_reminder.html", {"reminder": reminder}, status=status)
+        # The swapped reminder's form keeps pointing back at the page it sits on, not at this URL.
+        context = {"reminder": reminder, "next_path": next_path}
+        return render(request, "reminders/_reminder.html", context, status=status)
+    return redirect(next_path)
+
+
+def _page_to_return_to(request: HttpRequest) -> str:
     next_url = request.POST.get("next", "")
     # A path on this site only: a bare word would be taken for a view name by redirect().
     if next_url.startswith("/") and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}
     ):
-        return redirect(next_url)
-    return redirect("reminders:reminders")
+        return next_url
+    return reverse("reminders:reminders")
 
 
 @login_required

@@ -45,3 +45,37 @@ def test_todays_reminders_are_on_the_dashboard_and_done_in_one_tap(live_server, 
     page.get_by_role("navigation").get_by_role("link", name="Reminders").click()
     expect(page.get_by_role("heading", name="Recently done")).to_be_visible()
     browser_page.screenshot("reminders")
+
+
+def test_a_long_list_of_reminders_shows_more_in_place_and_each_one_still_acts(live_server, open_page):
+    user = UserFactory(email="many-reminders@example.com")
+    company = CompanyFactory(owner=user, name="Initech")
+    start = timezone.now() - dt.timedelta(days=2)
+    for number in range(30):
+        due = start + dt.timedelta(minutes=number)
+        Reminder.objects.create(
+            owner=user,
+            kind=Kind.FOLLOW_UP,
+            due_at=due,
+            next_try_at=due,
+            application=ApplicationFactory(owner=user, company=company, role_title=f"Role {number:02d}"),
+            dedupe_key=f"many-{number}",
+        )
+    browser_page = open_page("desktop")
+    page = browser_page.page
+    log_in(browser_page, live_server.url, user.email, PASSWORD)
+    page.goto(f"{live_server.url}/reminders/")
+    due = page.locator("section", has=page.get_by_role("heading", name="To do now"))
+    expect(due.locator("li.reminder")).to_have_count(25)
+
+    due.get_by_role("link", name="Show more").click()
+
+    expect(due.locator("li.reminder")).to_have_count(30)
+    expect(due.get_by_role("link", name="Show more")).to_have_count(0)
+    assert page.url.endswith("/reminders/")  # shown in place, the address unchanged
+    last = due.locator("li.reminder", has_text="Role 29")
+    last.get_by_role("button", name="Done").click()
+    expect(last.get_by_role("button", name="Undo")).to_be_visible()
+    assert Reminder.objects.get(dedupe_key="many-29").status == Status.DONE
+    browser_page.screenshot("reminders-show-more")
+    assert browser_page.console_errors == []

@@ -697,8 +697,11 @@ CASES: dict[str, FormCase] = {
         },
     ),
     "reminder action": FormCase(
-        url=lambda w: reverse("reminders:action", args=[w.reminder.pk, "snooze"]),
-        fields=lambda w: {"next": NEXT_PATHS | st.just(MISSING)},
+        url=lambda w: reverse("reminders:action", args=[w.reminder.pk]),
+        fields=lambda w: {
+            "action": st.sampled_from(["snooze", "done", "dismiss", "reopen"]) | text(20),
+            "next": NEXT_PATHS | st.just(MISSING),
+        },
         htmx=None,
     ),
     "account settings": FormCase(
@@ -929,11 +932,11 @@ BUG_CASES: dict[str, tuple[FormCase, str]] = {
     ),
     "reminder action with a bare word as next": (
         FormCase(
-            url=lambda w: reverse("reminders:action", args=[w.reminder.pk, "snooze"]),
-            fields=lambda w: {"next": text(300)},
-            examples=({"next": "0"},),
+            url=lambda w: reverse("reminders:action", args=[w.reminder.pk]),
+            fields=lambda w: {"action": st.just("snooze"), "next": text(300)},
+            examples=({"action": "snooze", "next": "0"},),
         ),
-        "POST /reminders/<pk>/snooze/ with next=0 (any value without '/' or '.') is a 500: "
+        "POST /reminders/<pk>/ action=snooze with next=0 (any value without '/' or '.') is a 500: "
         "url_has_allowed_host_and_scheme accepts it, then redirect('0') raises NoReverseMatch "
         "(apps/reminders/views.py reminder_action)",
     ),

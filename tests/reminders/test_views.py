@@ -50,7 +50,7 @@ def test_an_unconfirmed_address_is_explained_on_the_page(visitors, reminder):
 
 def test_done_by_htmx_returns_the_updated_reminder_only(visitors, reminder):
     response = visitors.owner.post(
-        reverse("reminders:action", args=[reminder.pk, "done"]), headers={"HX-Request": "true"}
+        reverse("reminders:action", args=[reminder.pk]), {"action": "done"}, headers={"HX-Request": "true"}
     )
 
     assert response.status_code == 200
@@ -63,7 +63,8 @@ def test_done_by_htmx_returns_the_updated_reminder_only(visitors, reminder):
 
 def test_actions_work_as_plain_posts_and_return_to_the_page(visitors, reminder):
     response = visitors.owner.post(
-        reverse("reminders:action", args=[reminder.pk, "snooze"]), {"next": reverse("reminders:reminders")}
+        reverse("reminders:action", args=[reminder.pk]),
+        {"action": "snooze", "next": reverse("reminders:reminders")},
     )
 
     assert response["Location"] == reverse("reminders:reminders")
@@ -74,14 +75,14 @@ def test_actions_work_as_plain_posts_and_return_to_the_page(visitors, reminder):
 
 def test_a_plain_post_never_redirects_to_another_site(visitors, reminder):
     response = visitors.owner.post(
-        reverse("reminders:action", args=[reminder.pk, "dismiss"]), {"next": "//evil.example.com/"}
+        reverse("reminders:action", args=[reminder.pk]), {"action": "dismiss", "next": "//evil.example.com/"}
     )
 
     assert response["Location"] == reverse("reminders:reminders")
 
 
 def test_a_stranger_cannot_touch_someone_elses_reminder(visitors, reminder):
-    response = visitors.stranger.post(reverse("reminders:action", args=[reminder.pk, "done"]))
+    response = visitors.stranger.post(reverse("reminders:action", args=[reminder.pk]), {"action": "done"})
 
     assert response.status_code == 404
     reminder.refresh_from_db()
@@ -89,10 +90,10 @@ def test_a_stranger_cannot_touch_someone_elses_reminder(visitors, reminder):
 
 
 def test_snoozing_a_reminder_already_done_is_refused_with_a_reason(visitors, reminder):
-    visitors.owner.post(reverse("reminders:action", args=[reminder.pk, "done"]))
+    visitors.owner.post(reverse("reminders:action", args=[reminder.pk]), {"action": "done"})
 
     response = visitors.owner.post(
-        reverse("reminders:action", args=[reminder.pk, "snooze"]), headers={"HX-Request": "true"}
+        reverse("reminders:action", args=[reminder.pk]), {"action": "snooze"}, headers={"HX-Request": "true"}
     )
 
     assert response.status_code == 409
@@ -101,7 +102,12 @@ def test_snoozing_a_reminder_already_done_is_refused_with_a_reason(visitors, rem
 
 
 def test_an_unknown_action_is_a_bad_request(visitors, reminder):
-    assert visitors.owner.post(reverse("reminders:action", args=[reminder.pk, "explode"])).status_code == 400
+    assert (
+        visitors.owner.post(
+            reverse("reminders:action", args=[reminder.pk]), {"action": "explode"}
+        ).status_code
+        == 400
+    )
 
 
 def test_reminder_settings_are_saved_from_the_settings_page(visitors):

@@ -46,7 +46,6 @@ from apps.accounts.models import User
 from apps.prep.guide import PRACTICE_QUESTIONS
 from apps.reminders import links
 from apps.reminders.models import Reminder, Status
-from apps.reminders.views import ACTIONS as REMINDER_ACTIONS
 from tests.helpers import Visitors
 from tests.security.world import World
 
@@ -149,9 +148,7 @@ OBJECT_ROUTES: dict[str, FillFor] = {
     "journal:reflection": _pk("interview"),
     "journal:lesson_create": _pk("interview"),
     "journal:lesson_practised": _pk("lesson"),
-    "reminders:action": lambda victim, attacker: [
-        Fill({"pk": victim.reminder.pk, "action": action}) for action in (*REMINDER_ACTIONS, "not-an-action")
-    ],
+    "reminders:action": _pk("reminder"),
     "contacts:contact": _pk("contact"),
     "contacts:contact_edit": _pk("contact"),
     "contacts:contact_delete": _pk("contact"),
