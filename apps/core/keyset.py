@@ -87,12 +87,22 @@ def _nullable(queryset: QuerySet, column: str) -> bool:
 
 
 def page(
-    queryset: QuerySet, *, column: str, descending: bool, query: QueryDict, size: int, sort: str
+    queryset: QuerySet,
+    *,
+    column: str,
+    descending: bool,
+    query: QueryDict,
+    size: int,
+    sort: str,
+    nullable: bool | None = None,
 ) -> KeysetPage:
     """`size` rows of `queryset` in the order `ordering(column, descending)`, after the position the
-    request's `after=` names; `query` is the request's query string, filters and all."""
+    request's `after=` names; `query` is the request's query string, filters and all.
+
+    `nullable=False` says the queryset holds no row with `column` empty, though the field allows it."""
     position = _read(query.get("after", ""), sort)
-    nullable = _nullable(queryset, column)
+    if nullable is None:
+        nullable = _nullable(queryset, column)
     rows_query = queryset.order_by(*ordering(column, descending, nullable))
     if position is not None:
         value, pk = position

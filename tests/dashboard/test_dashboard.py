@@ -196,5 +196,6 @@ def test_the_dashboard_costs_the_same_queries_at_10_and_2000_applications(visito
 
     print(f"\ndashboard: {small} queries at 10 applications, {large} at 2,000")
     assert small == large
-    # Two of them are the interviews to reflect on and those coming, each cut to what is shown.
-    assert large <= 13
+    # Each is cut to what is shown: two read the reminders due and those that failed, two the
+    # interviews to reflect on and those coming, and two count the funnel and the fastest answers.
+    assert large <= 15
