@@ -6,6 +6,7 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 
+from apps.contacts import selectors
 from apps.contacts.models import Channel, Contact, ContactKind, Direction
 from apps.core.forms import check_sane_date
 
@@ -61,11 +62,39 @@ class QuickContactForm(forms.Form):
 
 
 class AttachContactForm(forms.Form):
-    contact = forms.ModelChoiceField(queryset=Contact.objects.none(), empty_label="Choose someone you know")
+    """Someone the person knows: picked from the menu, or typed when they know too many for one."""
+
+    contact = forms.ModelChoiceField(
+        queryset=Contact.objects.none(), empty_label="Choose someone you know", required=False
+    )
+    contact_name = forms.CharField(max_length=400, required=False, label="Someone you know")
 
     def __init__(self, *args: object, user, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["contact"].queryset = Contact.objects.for_user(user)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        typed = " ".join(data.get("contact_name", "").split())
+        if data.get("contact") or "contact" in self.errors:
+            return data
+        if not typed:
+            self.add_error("contact", "Choose someone you know, or add someone new.")
+            return data
+        matches = selectors.contacts_named(user=self.user, typed=typed)
+        if not matches:
+            self.add_error(
+                "contact_name", f"No one called “{typed}” is in your contacts: add them as someone new."
+            )
+        elif len(matches) > 1:
+            self.add_error(
+                "contact_name",
+                f"You know more than one {typed}: pick them from the suggestions, which name their company.",
+            )
+        else:
+            data["contact"] = matches[0]
+        return data
 
 
 class InteractionForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 
 from apps.accounts.models import User
@@ -48,3 +48,53 @@ def contact_history(*, contact: Contact) -> dict[str, list]:
 
 def recruiters(*, user: User) -> QuerySet[Contact]:
     return Contact.objects.for_user(user).filter(kind__in=ContactKind.recruiters())
+
+
+# A person knowing this many people picks from a menu; beyond it they type a name instead,
+# so a page with several pickers never sends a thousand names for each.
+PICKER_SHOWN = 50
+SUGGESTIONS = 10
+
+
+def contact_label(contact: Contact) -> str:
+    """How a contact is named in a picker: the company tells two people of one name apart."""
+    return f"{contact.name} ({contact.company})" if contact.company else contact.name
+
+
+def contacts_for_picker(*, user: User) -> list[Contact] | None:
+    """The person's contacts for a menu, or None when they know too many for one."""
+    contacts = list(
+        Contact.objects.for_user(user)
+        .only("pk", "name", "company", "kind")
+        .order_by(Lower("name"), "pk")[: PICKER_SHOWN + 1]
+    )
+    return contacts if len(contacts) <= PICKER_SHOWN else None
+
+
+def contact_labels_like(*, user: User, typed: str) -> list[str]:
+    """Up to SUGGESTIONS contacts whose name or company holds what was typed, names starting with it first."""
+    typed = typed.strip()
+    if not typed:
+        return []
+    starts = Case(When(name__istartswith=typed, then=Value(0)), default=Value(1))
+    matching = (
+        Contact.objects.for_user(user)
+        .filter(Q(name__icontains=typed) | Q(company__icontains=typed))
+        .only("name", "company")
+        .order_by(starts, Lower("name"), "pk")[:SUGGESTIONS]
+    )
+    return [contact_label(contact) for contact in matching]
+
+
+def contacts_named(*, user: User, typed: str) -> list[Contact]:
+    """The contacts a typed name means: "Name (Company)" as suggested, or the name alone.
+
+    At most two come back: enough to tell "nobody", "this one" and "which one?" apart."""
+    typed = " ".join(typed.split())
+    mine = Contact.objects.for_user(user)
+    if typed.endswith(")") and " (" in typed:
+        name, company = typed[:-1].rsplit(" (", 1)
+        labelled = list(mine.filter(name__iexact=name, company__iexact=company)[:2])
+        if labelled:
+            return labelled
+    return list(mine.filter(name__iexact=typed)[:2])

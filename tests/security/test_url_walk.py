@@ -185,6 +185,8 @@ SELF_SCOPED: dict[str, Callable[[], dict[str, object]]] = {
     "prep:practice_library": lambda: {"key": PRACTICE_QUESTIONS[0].key},
     # Names suggested under a filter box: from the person's own companies and recruiters.
     "pipeline:suggest": lambda: {"what": "companies"},
+    # The rest of one board column: a stage, and the person's own applications in it.
+    "pipeline:board_column": lambda: {"key": "applied"},
 }
 
 # Open to anyone on purpose. Values fill the parameters some of them take.

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django import template
 
+from apps.contacts import selectors
 from apps.contacts.models import Contact, ContactKind
 
 register = template.Library()
@@ -31,13 +32,12 @@ def people_of(target, target_kind: str) -> list[Person]:
 
 
 @register.simple_tag(takes_context=True)
-def your_contacts(context: template.Context) -> list[Contact]:
-    """The user's contacts for the pickers; one query per request however many pickers a page has."""
+def your_contacts(context: template.Context) -> list[Contact] | None:
+    """The user's contacts for the pickers, or None when they know too many for a menu (the pickers
+    then take a typed name). One query per request however many pickers a page has."""
     request = context["request"]
     if not hasattr(request, "_your_contacts"):
-        request._your_contacts = list(
-            Contact.objects.for_user(request.user).only("pk", "name", "company", "kind")
-        )
+        request._your_contacts = selectors.contacts_for_picker(user=request.user)
     return request._your_contacts
 
 

@@ -179,6 +179,14 @@ def application_interaction_create(request: HttpRequest, pk: int) -> HttpRespons
 # --- People on an application or an interview (htmx partials; plain forms too) ----------
 
 
+@login_required
+def contact_suggest(request: HttpRequest) -> HttpResponse:
+    """Who a name typed in a people picker may be (htmx fills the box's <datalist>)."""
+    typed = request.GET.get("contact_name", "")[:400]
+    names = selectors.contact_labels_like(user=request.user, typed=typed)
+    return render(request, "components/_suggestions.html", {"names": names})
+
+
 def _attach_from_post(request: HttpRequest, attach) -> dict | None:
     """Attach the person a people form names: someone new (quick add) or a contact.
 
@@ -205,13 +213,15 @@ def _attach_from_post(request: HttpRequest, attach) -> dict | None:
 def _people_page(request: HttpRequest, context: dict, back: str) -> HttpResponse:
     """The people partial for htmx (and GET); a redirect back for a plain form post.
 
-    Someone new refused in a plain post gets a page of its own instead, with the error and the
-    name and email as typed: a redirect would lose them. A contact chosen from the list has
-    nothing typed to lose, so its refusal goes back with the reason.
+    A refusal in a plain post of something typed (someone new, or a name typed in place of the
+    menu) gets a page of its own instead, with the error and the text as typed: a redirect would
+    lose them. A contact chosen from the menu has nothing typed to lose, so its refusal goes
+    back with the reason.
     """
     status = 400 if context.get("form_errors") else 200
+    typed = request.POST.get("action") == "create" or request.POST.get("contact_name", "").strip()
     if request.method == "POST" and not request.htmx:
-        if status == 400 and request.POST.get("action") == "create":
+        if status == 400 and typed:
             return render(request, "contacts/people.html", {**context, "back": back}, status=status)
         if status == 400:
             problems = "; ".join(error for errors in context["form_errors"].values() for error in errors)
