@@ -35,6 +35,8 @@ from apps.reminders import kinds
 from apps.reminders.models import WAITING, Kind, Reminder, ReminderSettings, Status
 
 BATCH_SIZE = 500
+# Ids or refs looked up per query: well inside what one IN (...) list should carry.
+LOOKUP_SIZE = 1000
 # More than this and the list stops helping: the file is not what we think it is.
 MAX_PROBLEMS = 50
 REF_PATTERN = re.compile(r"^[a-z_]+:[A-Za-z0-9._-]{1,80}$")
@@ -325,27 +327,36 @@ class _Checker:
 
     def _check_panel_notes(self) -> None:
         participants = {row.ref: row for row in self.rows["interview_participants"]}
+        met_at = self._interviews_of_known_participants(
+            ref for plan in self.rows["prep_plans"] for ref in plan.panel_notes if ref not in participants
+        )
         for plan in self.rows["prep_plans"]:
             interview = plan.links["interview"]
             for ref in plan.panel_notes:
                 participant = participants.get(ref)
-                same = (
-                    participant.links["interview"] == interview
-                    if participant
-                    else self._known_participant_of(ref, interview)
-                )
+                if participant:
+                    same = participant.links["interview"] == interview
+                else:
+                    same = interview in self.known and met_at.get(ref) == self.known[interview]
                 if not same:
                     self.problem(
                         f'{plan.where}: "panel_notes" has a note on {ref}, who is not among the people '
                         "met at this interview."
                     )
 
-    def _known_participant_of(self, ref: str, interview_ref: str | None) -> bool:
-        if self.known_tables.get(ref) != "interview_participants" or interview_ref not in self.known:
-            return False
-        return InterviewParticipant.objects.filter(
-            pk=self.known[ref], interview_id=self.known[interview_ref]
-        ).exists()
+    def _interviews_of_known_participants(self, refs: Iterable[str]) -> dict[str, int]:
+        """Ref -> interview id, for the people met whom the account already holds.
+
+        Read for all the file's notes at once: a file of many prep plans whose
+        people are already here must not cost a query per note.
+        """
+        held = {ref for ref in refs if self.known_tables.get(ref) == "interview_participants"}
+        ids = sorted({self.known[ref] for ref in held})
+        interview_of: dict[int, int] = {}
+        for start in range(0, len(ids), LOOKUP_SIZE):
+            found = InterviewParticipant.objects.filter(pk__in=ids[start : start + LOOKUP_SIZE])
+            interview_of.update(found.values_list("pk", "interview_id"))
+        return {ref: interview_of[self.known[ref]] for ref in held if self.known[ref] in interview_of}
 
     def _check_dedupe_keys(self) -> None:
         seen: set[tuple[str, str | None]] = set()
@@ -432,8 +443,9 @@ def _known_refs(user: User, refs: set[str]) -> tuple[dict[str, int], dict[str, s
     tables: dict[str, str] = {}
     recorded: dict[str, list[ImportedRef]] = defaultdict(list)
     wanted = list(refs)
-    for start in range(0, len(wanted), 1000):
-        for imported in ImportedRef.objects.for_user(user).filter(ref__in=wanted[start : start + 1000]):
+    for start in range(0, len(wanted), LOOKUP_SIZE):
+        chunk = wanted[start : start + LOOKUP_SIZE]
+        for imported in ImportedRef.objects.for_user(user).filter(ref__in=chunk):
             recorded[imported.table].append(imported)
     stale: set[str] = set()
     for table_key, imported_refs in recorded.items():
@@ -455,8 +467,9 @@ def _known_refs(user: User, refs: set[str]) -> tuple[dict[str, int], dict[str, s
 
 
 def _owned_ids(table: schema.Table, user: User, ids: list[int]) -> Iterator[int]:
-    for start in range(0, len(ids), 1000):
-        rows = table.model.objects.filter(**{table.owner_path: user}, pk__in=ids[start : start + 1000])
+    for start in range(0, len(ids), LOOKUP_SIZE):
+        chunk = ids[start : start + LOOKUP_SIZE]
+        rows = table.model.objects.filter(**{table.owner_path: user}, pk__in=chunk)
         yield from rows.values_list("pk", flat=True)
 
 
@@ -887,8 +900,9 @@ class _Writer:
 
     def _taken_keys(self, keys: list[str]) -> dict[str, int]:
         taken: dict[str, int] = {}
-        for start in range(0, len(keys), 1000):
-            found = Reminder.objects.filter(owner=self.user, dedupe_key__in=keys[start : start + 1000])
+        for start in range(0, len(keys), LOOKUP_SIZE):
+            chunk = keys[start : start + LOOKUP_SIZE]
+            found = Reminder.objects.filter(owner=self.user, dedupe_key__in=chunk)
             taken.update(found.values_list("dedupe_key", "pk"))
         return taken
 
