@@ -114,15 +114,18 @@ def page(
         first.pop(name, None)
     following = ""
     if more and rows:
-        last = rows[-1]
         following_query = first.copy()
-        following_query["after"] = signing.dumps(
-            [sort, _encode(_value(last, column)), last.pk], salt=SALT, compress=True
-        )
+        following_query["after"] = position_after(rows[-1], column=column, sort=sort)
         following = following_query.urlencode()
     return KeysetPage(
         rows=rows, next_query=following, first_query=first.urlencode(), continued=position is not None
     )
+
+
+def position_after(row: Any, *, column: str, sort: str) -> str:
+    """The `after=` token of the rows that follow `row`: for a list whose first page was read
+    some other way (the board reads every column's first cards in one query)."""
+    return signing.dumps([sort, _encode(_value(row, column)), row.pk], salt=SALT, compress=True)
 
 
 def _read(token: str, sort: str) -> tuple[Any, int] | None:

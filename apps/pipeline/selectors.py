@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.apps import apps as django_apps
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
+from django.http import QueryDict
+from django.utils.http import urlencode
 
 from apps.accounts.models import User
 from apps.core import keyset
@@ -19,7 +21,8 @@ RECRUITER_KINDS = ("recruiter_agency", "recruiter_in_house")
 SUGGESTIONS = 10
 
 EXITS_KEY = "exits"
-# Each card carries its own no-script move menu; past a dozen a column, the list page serves better.
+# A column shows this many cards at first, and its "more" button this many again each time:
+# a search of 2,000 applications must not put them all on one page.
 BOARD_CARDS_PER_COLUMN = 12
 
 
@@ -41,10 +44,34 @@ class BoardColumn:
     stages: list[str]
     cards: list[Application] = field(default_factory=list)
     total: int = 0
+    # The query string of the cards after these (a keyset position); "" when none are left.
+    next_query: str = ""
 
     @property
     def hidden(self) -> int:
         return self.total - len(self.cards)
+
+
+def _empty_columns() -> list[BoardColumn]:
+    """One column per active stage, then one the exits share."""
+    columns = [
+        BoardColumn(key=stage.value, label=stage.label, stages=[stage.value]) for stage in Stage.active()
+    ]
+    columns.append(
+        BoardColumn(key=EXITS_KEY, label="Closed", stages=[stage.value for stage in Stage.exits()])
+    )
+    return columns
+
+
+def _column_sort(key: str) -> str:
+    # Named per column, so that a position in one column starts another from its top (keyset.page).
+    return f"board-{key}"
+
+
+def _query_after(card: Application, *, key: str) -> str:
+    """The query string of the cards that follow `card` in its column, read back by keyset.page."""
+    position = keyset.position_after(card, column="stage_changed_at", sort=_column_sort(key))
+    return urlencode({"after": position})
 
 
 def board_columns(
@@ -54,13 +81,11 @@ def board_columns(
 
     1. Count the open applications in each stage.
     2. Fetch at most `per_column` cards per column, numbering rows within each
-       column with a window function (exits share one column).
+       column with a window function (exits share one column), in the order
+       board_column_cards pages the rest by.
     """
-    columns = [
-        BoardColumn(key=stage.value, label=stage.label, stages=[stage.value]) for stage in Stage.active()
-    ]
-    exits = BoardColumn(key=EXITS_KEY, label="Closed", stages=[stage.value for stage in Stage.exits()])
-    columns.append(exits)
+    columns = _empty_columns()
+    exits = columns[-1]
     by_key = {column.key: column for column in columns}
 
     def column_key(stage: str) -> str:
@@ -86,7 +111,54 @@ def board_columns(
     )
     for card in cards:
         by_key[column_key(card.stage)].cards.append(card)
+    for column in columns:
+        if column.hidden:
+            column.next_query = _query_after(column.cards[-1], key=column.key)
     return columns
+
+
+@dataclass
+class BoardColumnCards:
+    # The column with this page's cards; its total counts all of them.
+    column: BoardColumn
+    # How many cards come after these.
+    remaining: int
+    # True when these start somewhere down the column.
+    continued: bool
+
+
+def board_column_cards(
+    *, user: User, key: str, now: dt.datetime, query: QueryDict, size: int = BOARD_CARDS_PER_COLUMN
+) -> BoardColumnCards | None:
+    """The cards of one board column after the position `query` names (`after=`), None for no such column.
+
+    Pages by keyset on (stage_changed_at, pk), newest first, as the board orders its first cards, in
+    two queries whatever the column holds: the cards, then the column's total with the number after them.
+    """
+    column = next((column for column in _empty_columns() if column.key == key), None)
+    if column is None:
+        return None
+    in_column = Application.objects.for_user(user).open().filter(stage__in=column.stages)
+    page = keyset.page(
+        with_next_interview(in_column, now=now).select_related("company"),
+        column="stage_changed_at",
+        descending=True,
+        query=query,
+        size=size,
+        sort=_column_sort(key),
+    )
+    column.cards, column.next_query = page.rows, page.next_query
+    remaining = 0
+    if page.rows:
+        last = page.rows[-1]
+        after_last = Q(stage_changed_at__lt=last.stage_changed_at) | Q(
+            stage_changed_at=last.stage_changed_at, pk__lt=last.pk
+        )
+        counts = in_column.aggregate(total=Count("pk"), after=Count("pk", filter=after_last))
+        column.total, remaining = counts["total"], counts["after"]
+    else:
+        column.total = in_column.count()
+    return BoardColumnCards(column=column, remaining=remaining, continued=page.continued)
 
 
 # Each sort of the list, by one column and then the primary key (so that pages by keyset,

@@ -8,6 +8,7 @@ app_name = "pipeline"
 urlpatterns = [
     path("applications/", applications.application_list, name="application_list"),
     path("applications/board/", applications.board, name="board"),
+    path("applications/board/column/<slug:key>/", applications.board_column, name="board_column"),
     path("applications/suggest/<slug:what>/", suggest.suggest, name="suggest"),
     path("applications/new/", applications.application_create, name="application_create"),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),

@@ -49,4 +49,15 @@
       values: { stage: target.dataset.dropStage, next: window.location.pathname },
     });
   });
+
+  // Cards a column's "more" button brought take its place: the focus goes to the first of them
+  // (htmx fires this once for each new element), where reading goes on, not back to the page's top.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const more = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!more || !more.matches("[data-board-more]") || more.dataset.focusMoved) return;
+    const title = event.target.querySelector && event.target.querySelector(".board-card-title");
+    if (!title) return;
+    more.dataset.focusMoved = "true";
+    title.focus();
+  });
 })();

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,17 @@ def _owned_application(request: HttpRequest, pk: int) -> Application:
 def board(request: HttpRequest) -> HttpResponse:
     context = {"columns": selectors.board_columns(user=request.user, now=timezone.now()), "stages": Stage}
     template = "pipeline/board.html#board" if request.htmx else "pipeline/board.html"
+    return render(request, template, context)
+
+
+@login_required
+def board_column(request: HttpRequest, key: str) -> HttpResponse:
+    """The next cards of one board column: in place of its "more" button by htmx, or as a page."""
+    cards = selectors.board_column_cards(user=request.user, key=key, now=timezone.now(), query=request.GET)
+    if cards is None:
+        raise Http404("The board has no such column.")
+    context = {"page": cards, "column": cards.column, "columns": [cards.column], "stages": Stage}
+    template = "pipeline/board_column.html#cards" if request.htmx else "pipeline/board_column.html"
     return render(request, template, context)
 
 
