@@ -77,13 +77,18 @@ def ordering(column: str, descending: bool, nullable: bool = True) -> list:
 
 
 def _nullable(queryset: QuerySet, column: str) -> bool:
-    """Whether `column` can be empty; a column reached through a relation is taken as one that can."""
-    if "__" in column:
-        return True
-    try:
-        return queryset.model._meta.get_field(column).null
-    except FieldDoesNotExist:  # an annotation: nothing says it is never empty
-        return True
+    """Whether `column` can be empty, following the relations it is reached through: a column of
+    a related row can be empty if any link on the way can."""
+    model = queryset.model
+    for part in column.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:  # an annotation: nothing says it is never empty
+            return True
+        if field.null or not field.concrete:  # a reverse relation can find no row
+            return True
+        model = field.related_model
+    return False
 
 
 def page(

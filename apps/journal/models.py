@@ -119,7 +119,8 @@ class Lesson(models.Model):
 
     class Meta:
         ordering = ["status", "-created_at"]
-        indexes = [models.Index(fields=["owner", "status"])]
+        # Open lessons newest first (the dashboard's and the application page's), read off the index.
+        indexes = [models.Index(fields=["owner", "status", "-created_at"], name="lesson_by_status_idx")]
 
     def __str__(self) -> str:
         return self.text
