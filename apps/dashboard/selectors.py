@@ -130,6 +130,7 @@ def _previous_reflection(interview: Interview) -> Reflection | None:
             interview__application_id=interview.application_id, interview__starts_at__lt=interview.starts_at
         )
         .select_related("interview")
+        .only("pk", "interview_id", "interview__round_number", "interview__starts_at")
         .order_by("-interview__starts_at")
         .first()
     )
@@ -303,7 +304,8 @@ def dashboard(*, user: User, now: dt.datetime) -> Dashboard:
         previous_reflection=_previous_reflection(next_interview) if next_interview else None,
         upcoming=upcoming,
         readiness=readiness,
-        lessons=list(journal_selectors.open_lessons(user=user)[:5]),
+        # The dashboard shows a lesson's words only, not where it came from.
+        lessons=list(journal_selectors.open_lessons(user=user).select_related(None).only("pk", "text")[:5]),
         references_to_warn=_references_to_warn(user),
         glance=glance,
         recent_reflections=recent,
