@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.paths import path_of
 from apps.reminders import kinds
 from apps.reminders.kinds import Kind
 
@@ -117,7 +118,7 @@ class Reminder(models.Model):
         about_id = self.interview_id if row.page_about == kinds.INTERVIEW else self.application_id
         if about_id is None:
             return reverse("reminders:reminders")
-        return reverse(row.page, args=[about_id])
+        return path_of(row.page, about_id)
 
 
 class ReminderSettings(models.Model):

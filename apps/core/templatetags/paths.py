@@ -1,30 +1,10 @@
-"""`{% path_of "app:name" pk %}`: the address of one row's page, for long lists of rows.
-
-`{% url %}` resolves the route afresh each time (about 30 µs); a board of a hundred cards
-with four links each spends more time there than on its queries. A route taking one id is
-resolved once per process with a stand-in id, and each row's id is put in its place.
-"""
+"""`{% path_of "app:name" pk %}`: `{% url %}` for the rows of a long list (apps/core/paths.py)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django import template
-from django.urls import get_script_prefix, reverse
+
+from apps.core import paths
 
 register = template.Library()
-
-# An id no row has yet, nor any route holds in its fixed text.
-STAND_IN = 9_876_543_210
-
-
-@lru_cache(maxsize=256)
-def _pattern(name: str, prefix: str) -> str:
-    # The prefix is part of the key: the address reverse() builds begins with it.
-    return reverse(name, args=[STAND_IN])
-
-
-@register.simple_tag
-def path_of(name: str, pk: int) -> str:
-    """The same address as `{% url name pk %}`, for a route whose only parameter is an integer id."""
-    return _pattern(name, get_script_prefix()).replace(str(STAND_IN), str(int(pk)), 1)
+register.simple_tag(paths.path_of, name="path_of")
