@@ -12,9 +12,9 @@ from apps.accounts.models import User
 from apps.core import keyset
 from apps.reminders.models import TO_DO, WAITING, Reminder, Status
 
-# Enough to act on at a glance; the rest of a section comes with "Show more".
-LIST_LIMIT = 25
-CLOSED_LIMIT = 10
+# A screenful per section, enough to act on at a glance; the rest comes with "Show more".
+LIST_LIMIT = 10
+CLOSED_LIMIT = 5
 
 
 def _with_context(reminders: QuerySet[Reminder]) -> QuerySet[Reminder]:
