@@ -10,18 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Case, Count, IntegerField, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Count, Max, Q
 
 from apps.accounts.models import User
 from apps.contacts.models import ApplicationReference, ReferenceStatus
 from apps.contacts.services import REFEREE_CALL_STAGES
+from apps.dashboard import numbers
 from apps.journal import selectors as journal_selectors
 from apps.journal.insights import rank_mistakes
 from apps.journal.models import Reflection
-from apps.pipeline.models import Application, Interview, Stage, StageChange
+from apps.pipeline.models import Application, Interview, Stage
 from apps.prep import selectors as prep_selectors
-from apps.reminders.models import TO_DO, Reminder, Status
+from apps.reminders.models import TO_DO, Kind, Reminder, Status
+from apps.reminders.selectors import mark_overdue
 
 WINDOW = dt.timedelta(days=14)
 # A busy fortnight is summarised by its first interviews; the calendar feed has them all.
@@ -30,37 +31,13 @@ AWAITING_SHOWN = 5
 DUE_SHOWN = 10
 FAILED_SHOWN = 5
 STALE_AFTER = dt.timedelta(days=14)
-# The stages of the funnel, in order: how far applications got.
-FUNNEL = [
-    Stage.APPLIED,
-    Stage.SCREENING,
-    Stage.FIRST_INTERVIEW,
-    Stage.SECOND_INTERVIEW,
-    Stage.FINAL_ROUND,
-    Stage.OFFER,
-]
-
-
-@dataclass
-class FunnelStep:
-    stage: str
-    label: str
-    reached: int
-    went_on: int | None  # of those, how many reached the next step; None for the last
-
-    @property
-    def conversion(self) -> int | None:
-        if self.went_on is None or not self.reached:
-            return None
-        return round(100 * self.went_on / self.reached)
 
 
 @dataclass
 class Glance:
     stage_counts: list[tuple[str, str, int]]
     active: int
-    funnel: list[FunnelStep]
-    response_days: list[tuple[str, float, int]]  # company, average days to a first answer, data points
+    funnel: list[numbers.FunnelStep]
     stale: list[Application]
     keep_searching: str = ""
 
@@ -163,14 +140,13 @@ def _glance(user: User, now: dt.datetime) -> Glance:
         .select_related("company")
         .order_by("updated_at")[:5]
     )
-    funnel, response_days = _history(user)
     glance = Glance(
         stage_counts=[
             (stage.value, stage.label, per_stage[stage]["count"]) for stage in Stage if stage in per_stage
         ],
         active=active,
-        funnel=funnel,
-        response_days=response_days,
+        # The same rules as the numbers page (apps/dashboard/numbers.py), counted in one query.
+        funnel=numbers.funnel(numbers.per_application(user)),
         stale=stale,
     )
     newest = max((row["newest"] for row in per_stage.values()), default=None)
@@ -191,75 +167,6 @@ DAYS_BETWEEN = {
     "postgresql": 'EXTRACT(EPOCH FROM "answered_at" - "applied_at") / 86400',
     "sqlite": 'julianday("answered_at") - julianday("applied_at")',
 }
-
-
-def _history(user: User) -> tuple[list[FunnelStep], list[tuple[str, float, int]]]:
-    """How far applications got, and how fast each company answered, counted by Postgres.
-
-    One row per application is made from its stage changes (its furthest step, when it was
-    applied for and when the company first answered), and then counted in two queries,
-    so the page reads a handful of rows whatever the length of the search."""
-    furthest_step = Case(
-        *[When(to_stage=stage, then=Value(index)) for index, stage in enumerate(FUNNEL)],
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
-    per_application = (
-        StageChange.objects.filter(application__owner=user)
-        .values("application_id", "application__company__name")
-        .annotate(
-            furthest=Max(furthest_step),
-            applied_at=Min("changed_at", filter=Q(to_stage=Stage.APPLIED)),
-            answered_at=Min("changed_at", filter=Q(from_stage=Stage.APPLIED)),
-        )
-        .order_by()
-    )
-    # An application reached every step up to its furthest one.
-    reached = per_application.aggregate(
-        **{
-            f"step_{index}": Count("application_id", filter=Q(furthest__gte=index))
-            for index in range(len(FUNNEL))
-        }
-    )
-    funnel = [
-        FunnelStep(
-            stage.value,
-            stage.label,
-            reached[f"step_{index}"],
-            reached[f"step_{index + 1}"] if index + 1 < len(FUNNEL) else None,
-        )
-        for index, stage in enumerate(FUNNEL)
-    ]
-    return funnel, _fastest_answers(per_application)
-
-
-RESPONSE_TIMES_SHOWN = 8
-# Days from applying to the first answer, spelt in each database the app runs on.
-DAYS_BETWEEN = {
-    "postgresql": 'EXTRACT(EPOCH FROM "answered_at" - "applied_at") / 86400',
-    "sqlite": 'julianday("answered_at") - julianday("applied_at")',
-}
-
-
-def _fastest_answers(per_application: QuerySet) -> list[tuple[str, float, int]]:
-    """The companies that answered fastest: average days from applying to their first answer.
-
-    The ORM cannot group rows that are themselves groups, so the outer count is written
-    here around the per-application query the ORM builds."""
-    inner_sql, params = per_application.query.sql_with_params()
-    sql = f"""
-        SELECT "application__company__name",
-               AVG({DAYS_BETWEEN[connection.vendor]}) AS days,
-               COUNT(*)
-        FROM ({inner_sql}) AS per_application
-        WHERE "answered_at" > "applied_at"
-        GROUP BY "application__company__name"
-        ORDER BY days, "application__company__name"
-        LIMIT %s
-    """  # noqa: S608 -- the inner query is the ORM's own, its values passed as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, RESPONSE_TIMES_SHOWN])
-        return [(company, round(float(days), 1), answers) for company, days, answers in cursor.fetchall()]
 
 
 # Recurring slips are counted over the latest reflections: recent habits are the ones to work on.
@@ -288,15 +195,32 @@ def _reflections(user: User) -> tuple[list[Reflection], list]:
     return rows[:3], rank_mistakes(row.mistakes for row in rows)[:3]
 
 
+def _not_shown_elsewhere(
+    due: list[Reminder], awaiting: list[Interview], references: list[ApplicationReference]
+) -> list[Reminder]:
+    """The due reminders less those a section of the page already shows with its own button: an
+    interview to reflect on, referees to warn. The same task twice reads as two tasks."""
+    reflecting = {interview.pk for interview in awaiting}
+    warning = {reference.application_id for reference in references}
+    return [
+        reminder
+        for reminder in due
+        if not (reminder.kind == Kind.REFLECTION_PROMPT and reminder.interview_id in reflecting)
+        and not (reminder.kind == Kind.REFERENCE_HEADS_UP and reminder.application_id in warning)
+    ]
+
+
 def dashboard(*, user: User, now: dt.datetime) -> Dashboard:
     due, failed = _reminders(user, now)
     awaiting, upcoming = _interviews_window(user, now)
+    references = _references_to_warn(user)
+    mark_overdue(due, now=now)
     next_interview = upcoming[0] if upcoming else None
     readiness = prep_selectors.readiness_for_interviews([i.pk for i in upcoming]) if upcoming else {}
     recent, mistakes = _reflections(user)
     glance = _glance(user, now)
     return Dashboard(
-        due=due,
+        due=_not_shown_elsewhere(due, awaiting, references),
         failed=failed,
         awaiting_reflection=awaiting,
         next_interview=next_interview,
@@ -306,7 +230,7 @@ def dashboard(*, user: User, now: dt.datetime) -> Dashboard:
         readiness=readiness,
         # The dashboard shows a lesson's words only, not where it came from.
         lessons=list(journal_selectors.open_lessons(user=user).select_related(None).only("pk", "text")[:5]),
-        references_to_warn=_references_to_warn(user),
+        references_to_warn=references,
         glance=glance,
         recent_reflections=recent,
         recurring_mistakes=mistakes,

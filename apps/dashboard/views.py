@@ -7,7 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.dashboard import charts, selectors
+from apps.accounts.selectors import email_confirmed
+from apps.dashboard import charts, numbers, selectors
+from apps.dashboard.forms import PeriodForm
 from apps.pipeline import services as pipeline
 from apps.pipeline.models import Application
 
@@ -17,8 +19,23 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/landing.html")
     board = selectors.dashboard(user=request.user, now=timezone.now())
-    context = {"board": board, "funnel_svg": charts.funnel_svg(board.glance.funnel)}
+    context = {
+        "board": board,
+        "funnel_svg": charts.funnel_svg(board.glance.funnel),
+        "address_confirmed": email_confirmed(request.user),
+    }
     return render(request, "dashboard/home.html", context)
+
+
+@login_required
+def numbers_page(request: HttpRequest) -> HttpResponse:
+    """The search in numbers, for the whole search or a period of it."""
+    form = PeriodForm(request.GET or None)
+    now = timezone.now()
+    period = form.period_chosen(timezone.localdate(now))
+    figures = numbers.search_numbers(user=request.user, now=now, period=period)
+    context = {"form": form, "numbers": figures, "funnel_svg": charts.funnel_svg(figures.funnel)}
+    return render(request, "dashboard/numbers.html", context, status=400 if form.errors else 200)
 
 
 @login_required

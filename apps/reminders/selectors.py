@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core import keyset
@@ -74,6 +75,15 @@ def reminder_section(*, user: User, now: dt.datetime, name: str, query: QueryDic
     )
 
 
+def mark_overdue(reminders: list[Reminder], *, now: dt.datetime) -> list[Reminder]:
+    """Flag (`overdue`) the reminders still open that fell due before today began, in the time zone
+    active for the request (the person's own): yesterday's task left undone looks different."""
+    today_began = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    for reminder in reminders:
+        reminder.overdue = reminder.is_open and reminder.due_at < today_began
+    return reminders
+
+
 @dataclass
 class ReminderBoard:
     due: keyset.KeysetPage
@@ -86,6 +96,7 @@ def reminder_board(*, user: User, now: dt.datetime, query: QueryDict | None = No
     """Four lists: to do now, coming up, could not be emailed, done; each a page at a time."""
     query = query if query is not None else QueryDict()
     pages = {name: reminder_section(user=user, now=now, name=name, query=query) for name in SECTIONS}
+    mark_overdue(pages["due"].rows, now=now)
     return ReminderBoard(**pages)
 
 

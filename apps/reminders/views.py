@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.accounts.forms import PreferencesForm
+from apps.accounts.selectors import email_confirmed
 from apps.reminders import selectors, services
 from apps.reminders.forms import ReminderSettingsForm
 from apps.reminders.models import Reminder
@@ -23,10 +23,6 @@ ACTIONS = {
 }
 
 
-def _address_confirmed(user) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
-
-
 @login_required
 def reminder_list(request: HttpRequest) -> HttpResponse:
     section = request.GET.get("section", "")
@@ -35,10 +31,12 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
         page = selectors.reminder_section(
             user=request.user, now=timezone.now(), name=section, query=request.GET
         )
+        if section == "due":
+            selectors.mark_overdue(page.rows, now=timezone.now())
         return render(request, "reminders/_section.html#more_reminders", {"page": page, "section": section})
     context = {
         "board": selectors.reminder_board(user=request.user, now=timezone.now(), query=request.GET),
-        "address_confirmed": _address_confirmed(request.user),
+        "address_confirmed": email_confirmed(request.user),
     }
     return render(request, "reminders/reminders.html", context)
 

@@ -67,3 +67,48 @@ def test_the_morning_dashboard_says_what_to_do(live_server, open_page, seeker, d
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_the_numbers_page_reads_on_a_laptop_and_a_phone_and_changes_with_the_period(
+    live_server, open_page, device
+):
+    user = UserFactory(email=f"numbers-{device}@example.com", time_zone="Europe/London")
+    now = timezone.now()
+    for number, (source, stage, days_ago) in enumerate(
+        [
+            ("Referral", Stage.FIRST_INTERVIEW, 60),
+            ("Referral", Stage.OFFER, 50),
+            ("LinkedIn", Stage.REJECTED, 45),
+            ("LinkedIn", Stage.APPLIED, 40),
+            ("Company site", Stage.SCREENING, 10),
+            ("", Stage.APPLIED, 5),
+        ]
+    ):
+        application = pipeline.application_create(
+            owner=user,
+            company_name=f"Company {number}",
+            role_title="Data Engineer",
+            source=source,
+            created_at=now - dt.timedelta(days=days_ago),
+        )
+        if stage != Stage.APPLIED:
+            pipeline.application_move_stage(
+                application=application, to_stage=stage, now=application.created_at + dt.timedelta(days=3)
+            )
+    browser_page = open_page(device)
+    page = browser_page.page
+    log_in(browser_page, live_server.url, user.email, PASSWORD)
+    page.get_by_role("link", name="Your numbers: answers, sources and periods").click()
+
+    sent = page.locator(".numbers-tiles .card", has_text="Applications sent")
+    expect(sent).to_contain_text("6")
+    expect(page.get_by_role("heading", name="Where they came from")).to_be_visible()
+    browser_page.screenshot("numbers")
+    page.get_by_label("Applications sent in").select_option("30")
+    page.get_by_role("button", name="Show").click()
+
+    expect(sent).to_contain_text("2")
+    assert "period=30" in page.url
+    assert not browser_page.has_horizontal_scroll()
+    assert browser_page.console_errors == []

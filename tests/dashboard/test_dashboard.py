@@ -97,15 +97,6 @@ def test_the_funnel_counts_how_far_applications_got_and_the_conversion(owner):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_response_time_by_company_from_the_history(owner):
-    _application(owner, Stage.SCREENING, days_ago=20, company="Quick Co")  # answered after 2 days
-
-    glance = selectors.dashboard(user=owner, now=NOW).glance
-
-    assert glance.response_days == [("Quick Co", 2.0, 1)]
-
-
-@time_machine.travel(NOW, tick=False)
 def test_quiet_applications_are_listed_and_one_active_application_means_keep_searching(owner):
     quiet = _application(owner, days_ago=30)
     Application.objects.filter(pk=quiet.pk).update(updated_at=NOW - dt.timedelta(days=20))
@@ -199,3 +190,80 @@ def test_the_dashboard_costs_the_same_queries_at_10_and_2000_applications(visito
     # Each is cut to what is shown: two read the reminders due and those that failed, two the
     # interviews to reflect on and those coming, and two count the funnel and the fastest answers.
     assert large <= 15
+
+
+def _due(owner, kind, *, at, **about) -> Reminder:
+    return Reminder.objects.create(
+        owner=owner,
+        kind=kind,
+        due_at=at,
+        next_try_at=at,
+        dedupe_key=f"{kind}:{at.isoformat()}:{about}",
+        **about,
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_task_left_from_an_earlier_day_is_marked_overdue_and_todays_is_not(visitors):
+    owner = visitors.owner_user
+    application = _application(owner, days_ago=5)
+    yesterday = _due(owner, Kind.FOLLOW_UP, at=NOW - dt.timedelta(days=1), application=application)
+    this_morning = _due(owner, Kind.NUDGE, at=NOW.replace(hour=0, minute=30), application=application)
+
+    due = {reminder.pk: reminder.overdue for reminder in selectors.dashboard(user=owner, now=NOW).due}
+    page = visitors.owner.get(reverse("home")).content.decode()
+    reminders_page = visitors.owner.get(reverse("reminders:reminders")).content.decode()
+
+    assert due == {yesterday.pk: True, this_morning.pk: False}
+    for html in (page, reminders_page):
+        assert html.count("reminder-overdue") == 1
+        assert html.count(">Overdue<") == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_overdue_means_before_today_began_where_the_person_lives(owner):
+    owner.time_zone = "Pacific/Auckland"  # already the 20th's evening there: 23:00
+    owner.save(update_fields=["time_zone"])
+    application = _application(owner, days_ago=5)
+    # 09:00 UTC on the 20th is 22:00 there: earlier today, not an earlier day.
+    earlier_today = _due(owner, Kind.FOLLOW_UP, at=NOW - dt.timedelta(hours=1), application=application)
+    # 10:00 UTC on the 19th is 23:00 on the 19th there: yesterday.
+    yesterday = _due(owner, Kind.NUDGE, at=NOW - dt.timedelta(days=1), application=application)
+
+    with timezone.override(owner.zone):
+        due = {reminder.pk: reminder.overdue for reminder in selectors.dashboard(user=owner, now=NOW).due}
+
+    assert due == {earlier_today.pk: False, yesterday.pk: True}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_reminder_the_page_already_shows_as_a_section_is_not_listed_twice(owner):
+    application = _application(owner, days_ago=3)
+    ended = pipeline.interview_schedule(
+        application=application, starts_at=NOW - dt.timedelta(hours=5), ends_at=NOW - dt.timedelta(hours=4)
+    )
+    referee = ContactFactory(owner=owner, kind="referee", name="Rosa Referee")
+    contacts.reference_add(application=application, referee=referee)
+    pipeline.application_move_stage(application=application, to_stage=Stage.SECOND_INTERVIEW)
+    _due(owner, Kind.REFLECTION_PROMPT, at=NOW - dt.timedelta(hours=1), interview=ended)
+    _due(owner, Kind.REFERENCE_HEADS_UP, at=NOW - dt.timedelta(hours=1), application=application)
+    elsewhere = _application(owner, days_ago=3, company="Elsewhere")
+    other = _due(owner, Kind.REFERENCE_HEADS_UP, at=NOW - dt.timedelta(hours=1), application=elsewhere)
+
+    board = selectors.dashboard(user=owner, now=NOW)
+
+    assert board.awaiting_reflection == [ended]
+    assert [r.referee.name for r in board.references_to_warn] == ["Rosa Referee"]
+    kinds = [(r.kind, r.pk) for r in board.due]
+    assert Kind.REFLECTION_PROMPT not in {kind for kind, _ in kinds}
+    # The heads-up for an application with no referee in the section stays in the list.
+    assert [pk for kind, pk in kinds if kind == Kind.REFERENCE_HEADS_UP] == [other.pk]
+
+
+def test_a_new_account_is_told_its_reminders_wait_for_the_email_confirmation(visitors):
+    before = visitors.owner.get(reverse("home")).content.decode()
+    confirm_email(visitors.owner_user)
+    after = visitors.owner.get(reverse("home")).content.decode()
+
+    assert "Your reminders are waiting for you to confirm your email address" in before
+    assert "Your reminders are waiting" not in after
