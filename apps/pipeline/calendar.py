@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.urls import reverse
 from django.utils.text import slugify
 from icalendar import Calendar, Event, vDuration
 from icalendar.enums import STATUS
 
 from apps.accounts.models import User
-from apps.pipeline.models import Interview, InterviewQuerySet
+from apps.pipeline.models import Interview, InterviewOutcome, InterviewQuerySet
 
 PRODID = "-//Second Round//Interviews//EN"
 CALENDAR_NAME = "Second Round interviews"
@@ -37,12 +39,14 @@ def feed_interviews(*, user: User, now: dt.datetime) -> InterviewQuerySet:
     Cancelled interviews stay in, so that calendars which already hold them
     learn of the cancellation and take them out.
     """
-    return (
-        Interview.objects.for_user(user)
-        .filter(ends_at__gte=now - FEED_LOOKBACK)
-        .select_related("application__company")
-        .order_by("starts_at", "pk")
+    return with_event_details(
+        Interview.objects.for_user(user).filter(ends_at__gte=now - FEED_LOOKBACK).order_by("starts_at", "pk")
     )
+
+
+def with_event_details(interviews: InterviewQuerySet) -> InterviewQuerySet:
+    """What an event names: the company, and the people met (recorded by the contacts app)."""
+    return interviews.select_related("application__company").prefetch_related("participants")
 
 
 def calendar_ics(interviews: Iterable[Interview], *, now: dt.datetime) -> bytes:
@@ -54,7 +58,8 @@ def calendar_ics(interviews: Iterable[Interview], *, now: dt.datetime) -> bytes:
 
 
 def interview_event(interview: Interview, *, now: dt.datetime) -> Event:
-    """One interview as a VEVENT. Reads `application.company`: select it with the interview."""
+    """One interview as a VEVENT. Fetch the interviews `with_event_details`: it reads their company
+    and the people met."""
     return Event.new(
         uid=interview_uid(interview),
         stamp=_utc(now),
@@ -109,12 +114,25 @@ def _summary(interview: Interview) -> str:
 
 
 def _description(interview: Interview) -> str:
-    lines = [
-        f"Format: {interview.get_format_display()}",
-        f"Outcome: {interview.get_outcome_display()}",
+    """What the person wants at a glance in their calendar: who they meet, and the way back to
+    their notes and their prep brief."""
+    lines = [f"Format: {interview.get_format_display()}"]
+    people = [
+        f"{person.name} ({person.get_role_display().lower()})" for person in interview.participants.all()
     ]
+    if people:
+        lines.append(f"Meeting: {', '.join(people)}")
+    if interview.outcome != InterviewOutcome.PENDING:
+        lines.append(f"Outcome: {interview.get_outcome_display()}")
     if interview.is_cancelled:
         lines.append("This interview was cancelled.")
+    brief = reverse("prep:brief", args=[interview.pk])
+    application = reverse("pipeline:application_detail", args=[interview.application_id])
+    lines += [
+        "",
+        f"Your prep brief: {settings.SITE_URL}{brief}",
+        f"The application: {settings.SITE_URL}{application}",
+    ]
     if interview.notes.strip():
         lines += ["", "Notes:", interview.notes.strip()]
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from apps.contacts.models import InterviewParticipant
 from apps.pipeline.models import InterviewFormat
 from apps.pipeline.services import interview_cancel, interview_reschedule, interview_schedule
 from tests.helpers import assert_only_owner_can_open, assert_redirects_to_login
@@ -110,8 +111,9 @@ def test_the_feed_names_itself_and_asks_to_be_refreshed_hourly(owner):
     assert calendar["X-PUBLISHED-TTL"] == "PT1H"
 
 
-def test_a_video_link_in_the_location_becomes_the_events_link(owner):
-    InterviewFactory(
+def test_a_video_link_in_the_location_becomes_the_events_link(owner, settings):
+    settings.SITE_URL = "https://secondround.example"
+    interview = InterviewFactory(
         application=ApplicationFactory(owner=owner),
         location="Zoom: https://zoom.example/j/123 (code 4455)",
         format=InterviewFormat.VIDEO,
@@ -122,9 +124,23 @@ def test_a_video_link_in_the_location_becomes_the_events_link(owner):
 
     assert str(event["LOCATION"]) == "Zoom: https://zoom.example/j/123 (code 4455)"
     assert str(event["URL"]) == "https://zoom.example/j/123"
-    assert (
-        str(event["DESCRIPTION"]) == "Format: Video\nOutcome: Waiting to hear\n\nNotes:\nAsk about the team."
+    assert str(event["DESCRIPTION"]) == (
+        "Format: Video\n\n"
+        f"Your prep brief: https://secondround.example/interviews/{interview.pk}/prep/\n"
+        f"The application: https://secondround.example/applications/{interview.application_id}/\n\n"
+        "Notes:\nAsk about the team."
     )
+
+
+def test_the_event_names_the_people_met_and_the_outcome_once_known(owner):
+    interview = InterviewFactory(application=ApplicationFactory(owner=owner), outcome="passed")
+    InterviewParticipant.objects.create(interview=interview, name="Dana Smith", role="hiring_manager")
+    InterviewParticipant.objects.create(interview=interview, name="Lee Wong", role="interviewer")
+
+    description = str(only_event(fetch_feed(owner))["DESCRIPTION"])
+
+    assert "Meeting: Dana Smith (hiring manager), Lee Wong (interviewer)" in description
+    assert "Outcome: Passed" in description
 
 
 def test_an_office_address_is_a_location_without_a_link(owner):
@@ -227,7 +243,8 @@ def test_the_feed_needs_the_same_queries_for_3_or_30_interviews(owner):
     with_30 = count_feed_queries()
 
     assert len(fetch_feed(owner).events) == 30
-    assert with_3 == with_30 == 2
+    # The owner by token, then the interviews, then the people met at all of them.
+    assert with_3 == with_30 == 3
 
 
 def test_the_settings_card_shows_the_address_and_a_form_to_replace_it(owner):

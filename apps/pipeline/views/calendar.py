@@ -33,9 +33,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_safe
 def interview_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = get_object_or_404(
-        Interview.objects.for_user(request.user).select_related("application__company"), pk=pk
-    )
+    interview = get_object_or_404(ics.with_event_details(Interview.objects.for_user(request.user)), pk=pk)
     response = HttpResponse(ics.calendar_ics([interview], now=timezone.now()), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=ics.interview_filename(interview)
