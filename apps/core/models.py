@@ -27,3 +27,24 @@ class FormDraft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft of {self.key}"
+
+
+class SavedView(models.Model):
+    """A list page's filters, sort and columns, kept under a name the person chose.
+
+    The view is the page's own query string, so whatever the page can show by its
+    address a saved view can bring back, and a view from before a filter existed
+    still opens (the page ignores what it does not know)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    page = models.CharField(max_length=40)
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "page", "name"], name="one_view_per_name")]
+
+    def __str__(self) -> str:
+        return self.name

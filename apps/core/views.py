@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core import drafts, selectors, services
-from apps.core.models import FormDraft
+from apps.core.models import FormDraft, SavedView
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -63,3 +66,49 @@ def form_drafts(request: HttpRequest) -> JsonResponse:
         },
         status=409 if kept.conflicts else 200,
     )
+
+
+# --- Saved views of a list page --------------------------------------------------------
+
+
+def _saved_views_answer(request: HttpRequest, page: str, query: str, **extra) -> HttpResponse:
+    """The saved views bar again (htmx), or the list page itself with the view applied."""
+    if request.htmx:
+        context = {"page_key": page, "query": query, **extra}
+        status = 400 if extra.get("errors") else 200
+        return render(request, "components/_saved_views.html", context, status=status)
+    address = reverse(services.SAVED_VIEW_PAGES.get(page, "pipeline:application_list"))
+    return redirect(f"{address}?{query}" if query else address)
+
+
+@login_required
+@require_POST
+def saved_view_save(request: HttpRequest) -> HttpResponse:
+    page, name = request.POST.get("page", ""), request.POST.get("name", "")
+    query = request.POST.get("query", "")
+    if page not in services.SAVED_VIEW_PAGES:
+        return HttpResponseBadRequest("Views can be saved on the applications list only.")
+    try:
+        view, replaced = services.saved_view_save(user=request.user, page=page, name=name, query=query)
+    except ValidationError as error:
+        problems = [problem for field_problems in error.message_dict.values() for problem in field_problems]
+        if not request.htmx:
+            # Without script, the form again on a page of its own, with the name as typed.
+            context = {"page_key": page, "query": query, "name": name, "errors": problems}
+            return render(request, "core/saved_view_refused.html", context, status=400)
+        return _saved_views_answer(request, page, query, name=name, errors=problems)
+    done = f"{'Replaced' if replaced else 'Saved'} your view “{view.name}”."
+    if not request.htmx:
+        messages.success(request, done)
+    return _saved_views_answer(request, view.page, view.query, done=done)
+
+
+@login_required
+@require_POST
+def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    view = get_object_or_404(SavedView.objects.filter(user=request.user), pk=pk)
+    services.saved_view_delete(view=view)
+    done = f"Deleted your view “{view.name}”."
+    if not request.htmx:
+        messages.success(request, done)
+    return _saved_views_answer(request, view.page, request.POST.get("query", ""), done=done)

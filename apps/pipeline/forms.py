@@ -202,6 +202,22 @@ class InterviewForm(forms.Form):
         return data
 
 
+# The list's columns a person can choose, in the order they appear; the company is always shown.
+LIST_COLUMNS = {
+    "role": "Role",
+    "stage": "Stage",
+    "next_interview": "Next interview",
+    "applied": "Applied",
+    "updated": "Updated",
+    "source": "Source",
+    "location": "Location",
+    "salary": "Salary",
+    "excitement": "Excitement",
+    "decision": "Decision by",
+}
+DEFAULT_COLUMNS = ["role", "stage", "next_interview", "applied", "updated"]
+
+
 class ApplicationFilterForm(forms.Form):
     """The list page's filters; they live in the query string so a view can be bookmarked."""
 
@@ -221,6 +237,9 @@ class ApplicationFilterForm(forms.Form):
         choices=[("open", "Not archived"), ("archived", "Archived only"), ("all", "Everything")],
     )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    columns = forms.MultipleChoiceField(
+        required=False, choices=list(LIST_COLUMNS.items()), widget=forms.CheckboxSelectMultiple
+    )
 
     def clean(self) -> dict:
         cleaned = super().clean()

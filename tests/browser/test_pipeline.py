@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -117,9 +118,8 @@ def test_the_list_filters_as_you_type(live_server, open_page, seeker):
 
     expect(page.locator("#results tbody tr")).to_have_count(1)
     expect(page.locator("#results")).to_contain_text("SRE")
-    expect(page).to_have_url(
-        f"{live_server.url}/applications/?q=globex&stage=&company=&applied_from=&applied_to=&show=open&sort=-updated"
-    )
+    # The address holds the filter, so the list as filtered can be bookmarked or sent on.
+    expect(page).to_have_url(re.compile(r"/applications/\?q=globex&stage=&.*&sort=-updated"))
     browser_page.screenshot("list")
 
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 LIST = reverse("pipeline:application_list")
 MORE = re.compile(r'hx-get="([^"]*after=[^"]*)"')
-ROW = re.compile(r'<td><a href="/applications/(\d+)/">')
+ROW = re.compile(r'<td class="company-cell"><a href="/applications/(\d+)/">')
 
 
 def _many(owner, count):

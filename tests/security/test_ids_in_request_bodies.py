@@ -6,8 +6,11 @@ the victim's objects in the body: every such id must name nobody.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from apps.contacts.models import ApplicationReference, Interaction, InterviewParticipant
 from apps.prep.models import PlanStory, QuestionToAsk, ResearchNote
@@ -197,5 +200,7 @@ def test_filtering_by_someone_elses_names_finds_none_of_their_data(
         page = response.content.decode()
         for value in typed.values():
             page = page.replace(f'value="{value}"', "")
+        # The saved views bar carries the same query, to save the list as filtered.
+        page = page.replace(f'name="query" value="{escape(urlencode(typed))}"', "")
         assert response.status_code == 200
         assert victim.marker not in page

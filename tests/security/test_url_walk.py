@@ -149,6 +149,7 @@ OBJECT_ROUTES: dict[str, FillFor] = {
     "journal:lesson_create": _pk("interview"),
     "journal:lesson_practised": _pk("lesson"),
     "reminders:action": _pk("reminder"),
+    "saved_view_delete": _pk("saved_view"),
     "contacts:contact": _pk("contact"),
     "contacts:contact_edit": _pk("contact"),
     "contacts:contact_delete": _pk("contact"),

@@ -21,6 +21,7 @@ from apps.contacts.models import (
     Interaction,
     InterviewParticipant,
 )
+from apps.core.models import SavedView
 from apps.journal.models import Lesson, Reflection
 from apps.pipeline.models import Application, ApplicationImport, Company, Interview, Stage
 from apps.prep.models import PlanStory, PracticeAnswer, PrepPlan, QuestionToAsk, ResearchNote, Story
@@ -53,6 +54,7 @@ class World:
     practice_answer: PracticeAnswer
     application_import: ApplicationImport
     reminder: Reminder
+    saved_view: SavedView
 
 
 def build_world(user: User, marker: str) -> World:
@@ -112,6 +114,9 @@ def build_world(user: User, marker: str) -> World:
         interview=interview,
         dedupe_key=f"walk:{uuid.uuid4()}",
     )
+    saved_view = SavedView.objects.create(
+        user=user, page="applications", name=f"{marker} view", query=f"q={marker}+Industries"
+    )
     return World(
         user=user,
         marker=marker,
@@ -131,4 +136,5 @@ def build_world(user: User, marker: str) -> World:
         practice_answer=practice_answer,
         application_import=application_import,
         reminder=reminder,
+        saved_view=saved_view,
     )

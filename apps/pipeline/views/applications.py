@@ -14,7 +14,14 @@ from django_htmx.http import HttpResponseClientRedirect
 from apps.core import keyset
 from apps.core.forms import add_service_errors
 from apps.pipeline import selectors, services
-from apps.pipeline.forms import ApplicationFilterForm, ApplicationForm, ArchiveForm, MoveForm
+from apps.pipeline.forms import (
+    DEFAULT_COLUMNS,
+    LIST_COLUMNS,
+    ApplicationFilterForm,
+    ApplicationForm,
+    ArchiveForm,
+    MoveForm,
+)
 from apps.pipeline.models import Application, Stage
 
 PAGE_SIZE = 50
@@ -63,6 +70,9 @@ def application_list(request: HttpRequest) -> HttpResponse:
             show=data["show"] or "open",
             sort=data["sort"] or selectors.DEFAULT_SORT,
         )
+    # The columns chosen travel in the query string (and so in a saved view); none chosen, the usual ones.
+    chosen = form.cleaned_data.get("columns") if form.is_bound and form.is_valid() else None
+    column_keys = [key for key in LIST_COLUMNS if key in (chosen or DEFAULT_COLUMNS)]
     applications = selectors.application_search(user=request.user, filters=filters, now=timezone.now())
     column, descending = selectors.sort_column(filters.sort)
     page = keyset.page(
@@ -78,6 +88,10 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "sort": filters.sort,
         "page_size": PAGE_SIZE,
+        "columns": [(key, LIST_COLUMNS[key]) for key in column_keys],
+        "column_keys": column_keys,
+        "column_labels": LIST_COLUMNS,
+        "sortable": selectors.SORTS,
         "has_filters": filters != selectors.ApplicationFilters(),
     }
     if request.htmx and page.continued:
