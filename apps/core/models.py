@@ -48,3 +48,24 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DeletedItem(models.Model):
+    """Something a person deleted, kept long enough to bring it back (apps/core/trash.py).
+
+    `rows` holds every row the delete removed, as Django's serializer writes them,
+    and `links` the rows elsewhere that pointed at them and were left pointing at
+    nothing (SET_NULL), so that bringing the item back puts them back too."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deleted_items")
+    label = models.CharField(max_length=300)
+    rows = models.JSONField(default=list)
+    links = models.JSONField(default=list)
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-deleted_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-deleted_at"], name="deleted_by_age")]
+
+    def __str__(self) -> str:
+        return self.label
