@@ -59,6 +59,9 @@ class DeletedItem(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deleted_items")
     label = models.CharField(max_length=300)
+    # What was deleted ("pipeline.application", its id): where to go once it is back.
+    model_label = models.CharField(max_length=100)
+    object_id = models.PositiveBigIntegerField()
     rows = models.JSONField(default=list)
     links = models.JSONField(default=list)
     deleted_at = models.DateTimeField(auto_now_add=True)

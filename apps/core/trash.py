@@ -67,6 +67,8 @@ def throw_away(*, user, instance: models.Model, label: str) -> DeletedItem:
         item = DeletedItem.objects.create(
             user=user,
             label=label[:300],
+            model_label=instance._meta.label_lower,
+            object_id=instance.pk,
             # The python form, turned to JSON here: the json serializer cuts times to milliseconds.
             rows=json.loads(json.dumps(serializers.serialize("python", rows), default=_exact)),
             links=links,

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from apps.core import drafts, selectors, services
-from apps.core.models import FormDraft, SavedView
+from apps.core import drafts, selectors, services, trash
+from apps.core.models import DeletedItem, FormDraft, SavedView
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -112,3 +113,32 @@ def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         messages.success(request, done)
     return _saved_views_answer(request, view.page, request.POST.get("query", ""), done=done)
+
+
+# --- Recently deleted ------------------------------------------------------------------
+
+# Where a thing brought back is shown.
+RESTORED_PAGES = {"pipeline.application": "pipeline:application_detail"}
+
+
+@login_required
+def deleted_items(request: HttpRequest) -> HttpResponse:
+    """What the person deleted in the last month, each with a button to bring it back."""
+    items = DeletedItem.objects.filter(user=request.user).only("pk", "label", "deleted_at")[:100]
+    return render(request, "core/deleted_items.html", {"items": items, "kept_days": trash.KEPT_FOR.days})
+
+
+@login_required
+@require_POST
+def deleted_item_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(DeletedItem.objects.filter(user=request.user), pk=pk)
+    try:
+        trash.bring_back(item=item)
+    except ValidationError as refusal:
+        messages.error(request, f"“{item.label}” did not come back. {' '.join(refusal.messages)}")
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("deleted_items"))
+        return redirect("deleted_items")
+    messages.success(request, f"“{item.label}” is back, with everything it held.")
+    page = reverse(RESTORED_PAGES[item.model_label], args=[item.object_id])
+    return HttpResponseClientRedirect(page) if request.htmx else redirect(page)

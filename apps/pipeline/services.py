@@ -12,6 +12,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core import trash
+from apps.core.models import DeletedItem
 from apps.pipeline.models import Application, Company, Interview, InterviewFormat, Stage, StageChange
 from apps.pipeline.signals import application_moved
 from apps.reminders import api as reminders
@@ -332,3 +334,10 @@ def nudge_quiet_applications(*, now: dt.datetime | None = None) -> int:
         for application in quiet.iterator(chunk_size=500)
     )
     return reminders.schedule_many(planned)
+
+
+def application_delete(*, application: Application) -> DeletedItem:
+    """Delete an application and all it holds (history, interviews, reflections, prep, reminders),
+    kept for a month so that it can be brought back whole (apps/core/trash.py)."""
+    label = f"{application.role_title} at {application.company.name}"
+    return trash.throw_away(user=application.owner, instance=application, label=label)

@@ -21,7 +21,8 @@ from apps.contacts.models import (
     Interaction,
     InterviewParticipant,
 )
-from apps.core.models import SavedView
+from apps.core import trash
+from apps.core.models import DeletedItem, SavedView
 from apps.journal.models import Lesson, Reflection
 from apps.pipeline.models import Application, ApplicationImport, Company, Interview, Stage
 from apps.prep.models import PlanStory, PracticeAnswer, PrepPlan, QuestionToAsk, ResearchNote, Story
@@ -55,6 +56,7 @@ class World:
     application_import: ApplicationImport
     reminder: Reminder
     saved_view: SavedView
+    deleted_item: DeletedItem
 
 
 def build_world(user: User, marker: str) -> World:
@@ -117,6 +119,8 @@ def build_world(user: User, marker: str) -> World:
     saved_view = SavedView.objects.create(
         user=user, page="applications", name=f"{marker} view", query=f"q={marker}+Industries"
     )
+    thrown_away = ApplicationFactory(owner=user, company=company, role_title=f"{marker} Deleted Role")
+    deleted_item = trash.throw_away(user=user, instance=thrown_away, label=f"{marker} Deleted Role")
     return World(
         user=user,
         marker=marker,
@@ -137,4 +141,5 @@ def build_world(user: User, marker: str) -> World:
         application_import=application_import,
         reminder=reminder,
         saved_view=saved_view,
+        deleted_item=deleted_item,
     )
