@@ -32,6 +32,7 @@ def _plan(interview: Interview) -> PrepPlan:
 def _brief_context(request: HttpRequest, plan: PrepPlan, **forms: object) -> dict:
     interview = plan.interview
     chosen = list(plan.plan_stories.select_related("story"))
+    questions, research = list(plan.questions_to_ask.all()), list(plan.research.all())
     return {
         "plan": plan,
         "interview": interview,
@@ -43,9 +44,12 @@ def _brief_context(request: HttpRequest, plan: PrepPlan, **forms: object) -> dic
         "retellings": selectors.retold_stories(plan=plan),
         "suggested_stories": selectors.suggested_stories(plan=plan),
         "suggested_competencies": selectors.suggested_competencies(plan=plan),
-        "questions": list(plan.questions_to_ask.all()),
-        "research": list(plan.research.all()),
-        "readiness": selectors.readiness(plan=plan),
+        "questions": questions,
+        "research": research,
+        # Counted from the lists above rather than asked of the database again.
+        "readiness": selectors.readiness(
+            plan=plan, stories=len(chosen), questions=len(questions), research=len(research)
+        ),
         "format_form": forms.get("format_form")
         or FormatForm(
             initial={
