@@ -19,7 +19,7 @@ from apps.pipeline.signals import application_moved
 from apps.reminders import api as reminders
 from apps.reminders import kinds
 from apps.reminders.kinds import Kind
-from apps.reminders.models import Reminder, ReminderSettings
+from apps.reminders.models import OPEN, Reminder, ReminderSettings, Status
 from apps.reminders.rules import QUIET_APPLICATION_AFTER
 
 
@@ -125,6 +125,8 @@ class StageMove:
     # True when the application reached the second round with no round-2
     # interview on record: the page offers to schedule one.
     round_two_missing: bool = False
+    # The history line the move wrote: what an undo names, so it undoes this move and no other.
+    change: StageChange | None = None
 
 
 @transaction.atomic
@@ -141,7 +143,7 @@ def application_move_stage(
     if application.stage == to_stage:
         return StageMove(application=application, moved=False)
     now = now or timezone.now()
-    StageChange.objects.create(
+    change = StageChange.objects.create(
         application=application,
         from_stage=application.stage,
         to_stage=to_stage,
@@ -153,17 +155,105 @@ def application_move_stage(
     application.save(update_fields=["stage", "stage_changed_at", "updated_at"])
     # The caller's copy moves too, so code that goes on using it sees the new stage.
     given.stage, given.stage_changed_at = application.stage, application.stage_changed_at
+    reminders_before = dict(application.reminders.values_list("pk", "status"))
     if to_stage in Stage.exits():
         reminders.cancel(application=application)
     else:
         # News came: no need to chase it any more.
         reminders.cancel(application=application, kinds_to_cancel=[Kind.FOLLOW_UP, Kind.NUDGE])
     application_moved.send(sender=Application, application=application, from_stage=given_from, now=now)
+    _stamp_reminders_of_move(application=application, before=reminders_before, now=now)
     round_two_missing = (
         to_stage == Stage.SECOND_INTERVIEW
         and not application.interviews.scheduled().filter(round_number__gte=2).exists()
     )
-    return StageMove(application=application, moved=True, round_two_missing=round_two_missing)
+    return StageMove(application=application, moved=True, round_two_missing=round_two_missing, change=change)
+
+
+def _stamp_reminders_of_move(*, application: Application, before: dict[int, str], now: dt.datetime) -> None:
+    """Mark what the move did to reminders with the move's own time, so an undo finds exactly that.
+
+    A move closes reminders (news came; an exit closes all) and its receivers may make new ones
+    (the contacts app's referee heads-ups). Those it made are created at, and those it closed are
+    closed at, the moment in the move's history line; nothing else about the application carries
+    that exact moment, and no new column is needed to remember it.
+    """
+    made = application.reminders.exclude(pk__in=list(before))
+    made.update(created_at=now)
+    was_open = [pk for pk, status in before.items() if status in OPEN]
+    application.reminders.filter(pk__in=was_open, status=Status.DISMISSED).update(closed_at=now)
+
+
+# How long a move can be taken back. Long enough to notice a slip (a card dropped one column too far,
+# a second tab, the page read a few minutes later); short enough that an undo takes back a mistake
+# and does not rewrite a history the person has since acted on. After it, moving the card back by
+# hand records the way back as a step of its own.
+UNDO_WINDOW = dt.timedelta(minutes=15)
+
+
+class UndoRefused(ValidationError):
+    """The move cannot be taken back: the message says why, in the person's words."""
+
+
+@dataclass(frozen=True)
+class StageMoveUndone:
+    application: Application
+    # The stage the undo took the application out of.
+    undone_stage: str
+
+
+@transaction.atomic
+def stage_move_undo(
+    *, application: Application, change_id: int | None, now: dt.datetime | None = None
+) -> StageMoveUndone:
+    """Take back the move that wrote history line `change_id`, as if it never happened.
+
+    1. Only the application's latest line, written by a move (not its first line), within
+       UNDO_WINDOW: a page showing an older move (a second tab, a double click) is refused rather
+       than taking back a later move it never showed.
+    2. The line goes; the stage and the time it was reached come back from the line before.
+    3. Reminders the move made and nobody has dealt with go, so that the next real move makes
+       them again; those it closed open again as they were (sent or waiting).
+    """
+    now = now or timezone.now()
+    # The same lock as a move's: an undo and a move of the same card are done one after the other.
+    application = Application.objects.select_for_update().select_related("company").get(pk=application.pk)
+    company = application.company.name
+    history = list(application.stage_changes.order_by("-changed_at", "-pk")[:2])
+    if not history or history[0].pk != change_id:
+        if change_id is None or not application.stage_changes.filter(pk=change_id).exists():
+            raise UndoRefused(f"That move of {company} has already been undone.")
+        raise UndoRefused(
+            f"{company} has moved since, so that move can no longer be undone here. "
+            f"It is at {application.get_stage_display()} now."
+        )
+    latest = history[0]
+    if len(history) < 2 or not latest.from_stage or application.stage != latest.to_stage:
+        raise UndoRefused(f"There is no move of {company} to undo.")
+    earlier = history[1]
+    if now - latest.changed_at > UNDO_WINDOW:
+        minutes = int(UNDO_WINDOW.total_seconds() // 60)
+        raise UndoRefused(
+            f"A move can be undone for {minutes} minutes; that one is older. "
+            f"Move {company} back yourself if it is wrong."
+        )
+    if application.archived:
+        raise UndoRefused(f"{company} is archived. Restore it first, then move it back.")
+
+    undone_stage = application.stage
+    application.stage = latest.from_stage
+    application.stage_changed_at = earlier.changed_at
+    application.save(update_fields=["stage", "stage_changed_at", "updated_at"])
+    latest.delete()
+
+    made_by_move = application.reminders.filter(created_at=latest.changed_at)
+    # One being emailed this very second is left to finish: its sender holds the row.
+    made_by_move.filter(status__in=OPEN).exclude(status=Status.SENDING).delete()
+    closed_by_move = application.reminders.filter(status=Status.DISMISSED, closed_at=latest.changed_at)
+    # As reopening one by hand does (reminders.services.reminder_reopen): sent or waiting again.
+    closed_by_move.filter(sent_at__isnull=False).update(status=Status.SENT, closed_at=None)
+    closed_by_move.filter(sent_at__isnull=True).update(status=Status.PENDING, closed_at=None)
+    return StageMoveUndone(application=application, undone_stage=undone_stage)
 
 
 def application_set_archived(*, application: Application, archived: bool) -> Application:

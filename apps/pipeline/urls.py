@@ -18,6 +18,9 @@ urlpatterns = [
     path(
         "applications/<int:pk>/move/choose/", applications.application_move_menu, name="application_move_menu"
     ),
+    path(
+        "applications/<int:pk>/move/undo/", applications.application_move_undo, name="application_move_undo"
+    ),
     path("applications/<int:pk>/archive/", applications.application_archive, name="application_archive"),
     path(
         "applications/<int:pk>/interviews/new/",

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,9 +39,20 @@ def _owned_application(request: HttpRequest, pk: int) -> Application:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
+    if request.htmx:
+        return _board_part(request)
     context = {"columns": selectors.board_columns(user=request.user, now=timezone.now()), "stages": Stage}
-    template = "pipeline/board.html#board" if request.htmx else "pipeline/board.html"
-    return render(request, template, context)
+    return render(request, "pipeline/board.html", context)
+
+
+def _board_part(request: HttpRequest, *, move_status: dict | None = None, status: int = 200) -> HttpResponse:
+    """The board in place of the one on the page; `move_status` says, beside it, what a move did."""
+    context = {
+        "columns": selectors.board_columns(user=request.user, now=timezone.now()),
+        "stages": Stage,
+        "move_status": move_status,
+    }
+    return render(request, "pipeline/board.html#board", context, status=status)
 
 
 @login_required
@@ -201,18 +213,62 @@ def application_move(request: HttpRequest, pk: int) -> HttpResponse:
     move = services.application_move_stage(
         application=application, to_stage=form.cleaned_data["stage"], note=form.cleaned_data["note"]
     )
-    if move.moved:
-        messages.success(request, f"{move.application} moved to {move.application.get_stage_display()}.")
+    next_url = _safe_next(request, detail_url)
     if move.round_two_missing:
         # Offer the obvious next step: the round-2 interview, pre-filled.
+        messages.success(request, _move_confirmation(request, move, next_url=next_url))
         messages.info(request, "When is the second interview? Add it now, or skip this for later.")
         schedule_url = reverse("pipeline:interview_create", args=[application.pk]) + "?round=2"
         return HttpResponseClientRedirect(schedule_url) if request.htmx else redirect(schedule_url)
     if request.htmx and request.htmx.target == "board":
-        return board(request)
+        # Said beside the board that comes back, not queued for a later page where it would be stale.
+        moved = {"move": move, "next": next_url} if move.moved else None
+        return _board_part(request, move_status=moved)
+    if move.moved:
+        messages.success(request, _move_confirmation(request, move, next_url=next_url))
     if request.htmx:
-        return HttpResponseClientRedirect(_safe_next(request, detail_url))
-    return redirect(_safe_next(request, detail_url))
+        return HttpResponseClientRedirect(next_url)
+    return redirect(next_url)
+
+
+def _move_confirmation(request: HttpRequest, move: services.StageMove, *, next_url: str) -> str:
+    """The confirmation with its Undo button, for the next page's messages.
+
+    The Undo is a form of its own, so it works there without script; Django's messages keep
+    text marked safe (as rendered templates are) as it is.
+    """
+    context = {"application": move.application, "change": move.change, "next": next_url, "inline": False}
+    return render_to_string("pipeline/_move_confirmation.html", context, request=request)
+
+
+@login_required
+@require_POST
+def application_move_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back a move just made: from the board's confirmation (htmx) or a message's Undo button."""
+    application = _owned_application(request, pk)
+    on_board = bool(request.htmx) and request.htmx.target == "board"
+    try:
+        change_id = int(request.POST.get("change", ""))
+    except ValueError:
+        change_id = None
+    try:
+        undone = services.stage_move_undo(application=application, change_id=change_id)
+    except services.UndoRefused as refusal:
+        # 409: the request was fine, the board or the page it came from is out of date.
+        reason = " ".join(refusal.messages)
+        if on_board:
+            return _board_part(request, move_status={"text": reason, "refused": True}, status=409)
+        context = {"application": application, "stages": Stage, "inline": False, "refusal": reason}
+        return render(request, "pipeline/move_menu.html", context, status=409)
+    back = undone.application
+    text = f"Undone: {back.company.name} is back in {back.get_stage_display()}."
+    if on_board:
+        return _board_part(request, move_status={"text": text})
+    messages.success(request, text)
+    next_url = _safe_next(request, reverse("pipeline:application_detail", args=[application.pk]))
+    if request.htmx:
+        return HttpResponseClientRedirect(next_url)
+    return redirect(next_url)
 
 
 @login_required
