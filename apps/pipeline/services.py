@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from apps.accounts.models import User
 from apps.core import trash
@@ -317,7 +318,26 @@ def interview_schedule(
             raise
         return application.interviews.get(creation_token=creation_token)
     reminders.schedule_about(what=kinds.INTERVIEW, about=interview)
+    _stage_follows_interview(interview)
     return interview
+
+
+# The stage a booked round puts an application at, and the stages it is behind of.
+ROUND_STAGES = {1: Stage.FIRST_INTERVIEW, 2: Stage.SECOND_INTERVIEW}
+
+
+def _stage_follows_interview(interview: Interview) -> None:
+    """A booked round moves an application that is behind to that round's stage: round one to
+    First interview, round two (or later) to Second interview, with what a move brings (the
+    referee heads-up). One already further on, or closed, stays where it is."""
+    stage = ROUND_STAGES[min(interview.round_number, 2)]
+    application = interview.application
+    order = list(Stage)
+    if application.stage in Stage.exits() or order.index(application.stage) >= order.index(stage):
+        return
+    day = date_format(timezone.localtime(interview.starts_at), "j M")
+    note = f"Round {interview.round_number} booked for {day}."
+    application_move_stage(application=application, to_stage=stage, note=note)
 
 
 INTERVIEW_FIELDS = {"round_number", "format", "location", "outcome", "notes"}
@@ -343,7 +363,8 @@ def interview_update(
     interview.full_clean(exclude=["application"])
     interview.save()
     if rescheduled:
-        reminders.schedule_about(what=kinds.INTERVIEW, about=interview)
+        # Reminders already dealt with were about the old time: the new one brings them back.
+        reminders.schedule_about(what=kinds.INTERVIEW, about=interview, rearm=True)
     return interview
 
 

@@ -102,11 +102,12 @@ def plan(
     )
 
 
-def save(planned: Reminder) -> Reminder:
+def save(planned: Reminder, *, rearm: bool = False) -> Reminder:
     """Create the planned reminder, or move the one already made for that event if it still waits.
 
     A reminder already sent, done or dismissed stays as it is: the event it was
-    about has been dealt with.
+    about has been dealt with. Unless `rearm`: the event itself has moved (an interview
+    rescheduled), so one dealt with is due again at the new time, if that is still ahead.
     """
     reminder, created = Reminder.objects.get_or_create(
         dedupe_key=planned.dedupe_key,
@@ -123,6 +124,18 @@ def save(planned: Reminder) -> Reminder:
     if not created and reminder.status in WAITING and reminder.due_at != planned.due_at:
         Reminder.objects.filter(pk=reminder.pk, status__in=WAITING).update(
             due_at=planned.due_at, next_try_at=planned.due_at, status=Status.PENDING
+        )
+        reminder.refresh_from_db()
+    elif not created and rearm and reminder.status not in WAITING and planned.due_at > timezone.now():
+        # Not one being sent right now: its sender holds it, and will finish with it.
+        Reminder.objects.filter(pk=reminder.pk).exclude(status=Status.SENDING).update(
+            due_at=planned.due_at,
+            next_try_at=planned.due_at,
+            status=Status.PENDING,
+            attempts=0,
+            last_error="",
+            sent_at=None,
+            closed_at=None,
         )
         reminder.refresh_from_db()
     return reminder
@@ -142,15 +155,18 @@ def schedule(
 
 
 @transaction.atomic
-def schedule_about(*, what: str, about: Any, now: dt.datetime | None = None) -> list[Reminder]:
+def schedule_about(
+    *, what: str, about: Any, now: dt.datetime | None = None, rearm: bool = False
+) -> list[Reminder]:
     """Every reminder that a row brings (an interview: prep review, thank-you, debrief,
-    reflection), created or moved to the row's new times."""
+    reflection), created or moved to the row's new times; `rearm` when the row's times moved,
+    so that those already dealt with for the old times come due again (see `save`)."""
     now = now or timezone.now()
     preferences = settings_for(_application_of(what, about).owner)
     planned = (
         plan(kind=row.key, about=about, preferences=preferences, now=now) for row in kinds.kinds_about(what)
     )
-    return [save(reminder) for reminder in planned if reminder is not None]
+    return [save(reminder, rearm=rearm) for reminder in planned if reminder is not None]
 
 
 def schedule_many(planned: Iterable[Reminder | None]) -> int:
