@@ -128,6 +128,15 @@ class Application(models.Model):
     # A random value the create form carries, so a double-submitted form
     # (double click, resent POST) makes one application, not two.
     creation_token = models.UUIDField(null=True, blank=True, editable=False)
+    # The import that made it, so that import can be undone as a whole.
+    created_by_import = models.ForeignKey(
+        "ApplicationImport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="applications",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -249,22 +258,68 @@ class ApplicationImportQuerySet(models.QuerySet):
 
 
 class ApplicationImport(models.Model):
-    """A CSV file being imported: kept between upload, column mapping and confirmation."""
+    """A file being imported: kept between upload, review and the import itself, then for undoing it."""
+
+    class Status(models.TextChoices):
+        REVIEWING = "reviewing", "Being checked"
+        QUEUED = "queued", "Waiting to start"
+        IMPORTING = "importing", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+        UNDONE = "undone", "Undone"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="application_imports"
     )
     file_name = models.CharField(max_length=255)
+    # The file as text (a workbook's first sheet written out as CSV), read again at each step.
     content = models.TextField()
+    # How the file was read: format, encoding, delimiter, sheet. Shown on the review page.
+    read_as = models.JSONField(default=dict)
     # Our field name -> the CSV header it is read from.
     mapping = models.JSONField(default=dict)
+    # The person's choices on the review page; empty means "as we guessed".
+    date_order = models.CharField(max_length=3, blank=True)
+    stage_preset = models.CharField(max_length=20, blank=True)
+    # A stage as the file writes it (squashed to letters and digits) -> ours.
+    stage_choices = models.JSONField(default=dict)
+    import_duplicates = models.BooleanField(default=False)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REVIEWING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    imported_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    # Why the last try failed, in the job seeker's words; nothing was added.
+    failure = models.TextField(blank=True)
+    # Companies the import made, removed again by an undo if nothing else uses them.
+    created_company_ids = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_count = models.PositiveIntegerField(default=0)
 
     objects = ApplicationImportQuerySet.as_manager()
+
+    # Far beyond what 20,000 rows take, and past the task's time limit.
+    STALLS_AFTER = dt.timedelta(minutes=15)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.IMPORTING)
+
+    def is_stalled(self, now: dt.datetime | None = None) -> bool:
+        """Queued or started long ago and still not done: no worker took it, or one died with it.
+
+        The import's transaction was rolled back with the worker, so trying again is safe.
+        """
+        since = self.started_at or self.queued_at
+        return self.is_running and since is not None and since < (now or timezone.now()) - self.STALLS_AFTER

@@ -1,4 +1,5 @@
-"""The pipeline's periodic jobs (scheduled in config/settings.py's CELERY_BEAT_SCHEDULE)."""
+"""The pipeline's Celery tasks: its periodic jobs (scheduled in config/settings.py's
+CELERY_BEAT_SCHEDULE), and importing a reviewed file."""
 
 from __future__ import annotations
 
@@ -11,3 +12,13 @@ def nudge_quiet_applications() -> int:
     from apps.pipeline.services import nudge_quiet_applications as nudge
 
     return nudge()
+
+
+# Retried by no one: a failure is recorded on the import, in words the person reads on its page,
+# and the import's transaction leaves nothing behind. The page offers to try again.
+@shared_task(ignore_result=True)
+def import_applications(import_id: int) -> None:
+    """Import a reviewed file, writing its progress where its page reads it."""
+    from apps.pipeline.csv.importing import application_import_run
+
+    application_import_run(import_id=import_id)
