@@ -1346,6 +1346,12 @@ def _demo_application(
         next_step=spec.next_step,
         notes=spec.notes,
     )
+    # The moves first, dated in the past; then the interviews, whose booking today moves on
+    # (as the app does) any application still behind the round booked.
+    for stage, days_ago in spec.moves:
+        pipeline_services.application_move_stage(
+            application=application, to_stage=stage, now=now - DAY * days_ago
+        )
     interviews = []
     for number, planned in enumerate(spec.interviews, start=1):
         starts_at = _local_time(now, zone, planned.days, planned.hour)
@@ -1358,10 +1364,6 @@ def _demo_application(
                 round_number=number,
                 location=planned.location,
             )
-        )
-    for stage, days_ago in spec.moves:
-        pipeline_services.application_move_stage(
-            application=application, to_stage=stage, now=now - DAY * days_ago
         )
     application.refresh_from_db()
     if spec.decision_in_days is not None:

@@ -5,6 +5,7 @@ import uuid
 import zoneinfo
 
 from django import forms
+from django.utils import timezone
 
 from apps.core.forms import check_sane_date
 from apps.pipeline.models import InterviewFormat, InterviewOutcome, Stage, WorkMode
@@ -23,6 +24,21 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def not_in_the_future(day: dt.date | None) -> dt.date | None:
+    """A day something already happened on: today at the latest, where the person lives."""
+    if day is not None and day > timezone.localdate():
+        raise forms.ValidationError("That day has not come yet.")
+    return day
+
+
+def moment_of(day: dt.date | None) -> dt.datetime | None:
+    """When a step dated by the day only happened: now if today (or no day), else that day's noon
+    where the person lives, so that it sorts and counts within the right day wherever it is read."""
+    if day is None or day == timezone.localdate():
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
 
 
 class TimeInput(forms.TimeInput):
@@ -68,15 +84,23 @@ class ApplicationForm(forms.Form):
         help_text="How much you want it.",
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20_000)
+    applied_on = SaneDateField(
+        label="Added on",
+        required=False,
+        widget=DateInput(),
+        validators=[not_in_the_future],
+        help_text="Today for a new one; for one you are moving over from elsewhere, the day you applied.",
+    )
     # Sent back with the form so that a second submission of it is recognised.
     creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: object, editing: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         if editing:
-            # The stage moves with "Move to", which keeps the history.
+            # The stage moves with "Move to", which keeps the history; its dates are corrected there.
             del self.fields["stage"]
             del self.fields["creation_token"]
+            del self.fields["applied_on"]
         elif not self.is_bound:
             self.initial.setdefault("creation_token", uuid.uuid4())
 
@@ -110,6 +134,8 @@ class ApplicationForm(forms.Form):
         data = dict(self.cleaned_data)
         for optional_text in ("work_mode",):
             data[optional_text] = data.get(optional_text) or ""
+        if "applied_on" in data:
+            data["created_at"] = moment_of(data.pop("applied_on"))
         return data
 
 
@@ -118,6 +144,27 @@ class MoveForm(forms.Form):
         choices=Stage.choices, error_messages={"invalid_choice": "Choose a stage from the list."}
     )
     note = forms.CharField(max_length=500, required=False)
+    moved_on = SaneDateField(label="When", required=False, widget=DateInput(), validators=[not_in_the_future])
+
+
+class StageChangeForm(forms.Form):
+    """A step of the history set right: when it happened, and the note beside it."""
+
+    day = SaneDateField(label="Day", widget=DateInput(), validators=[not_in_the_future])
+    time = forms.TimeField(label="Time", required=False, widget=TimeInput(), help_text="If you know it.")
+    note = forms.CharField(max_length=500, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("day") and data.get("time") and self.moment() is None:
+            self.add_error("time", "That time did not exist that day: the clocks went forward. Pick another.")
+        return data
+
+    def moment(self) -> dt.datetime | None:
+        data = self.cleaned_data
+        if data.get("time") is None:
+            return moment_of(data["day"]) or timezone.now()
+        return combine_local(data["day"], data["time"], timezone.get_current_timezone())
 
 
 class ArchiveForm(forms.Form):

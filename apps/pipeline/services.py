@@ -144,6 +144,12 @@ def application_move_stage(
     if application.stage == to_stage:
         return StageMove(application=application, moved=False)
     now = now or timezone.now()
+    latest = application.stage_changes.order_by("-changed_at", "-pk").first()
+    if latest is not None and now < latest.changed_at:
+        # A move dated in the past still comes after the history it adds to.
+        raise ValidationError(
+            {"moved_on": f"That is before the last step in its history ({_day(latest.changed_at)})."}
+        )
     change = StageChange.objects.create(
         application=application,
         from_stage=application.stage,
@@ -255,6 +261,38 @@ def stage_move_undo(
     closed_by_move.filter(sent_at__isnull=False).update(status=Status.SENT, closed_at=None)
     closed_by_move.filter(sent_at__isnull=True).update(status=Status.PENDING, closed_at=None)
     return StageMoveUndone(application=application, undone_stage=undone_stage)
+
+
+def _day(moment: dt.datetime) -> str:
+    return date_format(timezone.localtime(moment), "j M Y")
+
+
+@transaction.atomic
+def stage_change_edit(*, change: StageChange, changed_at: dt.datetime, note: str) -> StageChange:
+    """Set a step of the history right: when it happened, and its note.
+
+    The step keeps its place between the ones before and after it. The first step is also
+    when the application was added; the latest is also when it reached its stage."""
+    application = Application.objects.select_for_update().get(pk=change.application_id)
+    steps = list(application.stage_changes.order_by("changed_at", "pk"))
+    place = next(index for index, step in enumerate(steps) if step.pk == change.pk)
+    before = steps[place - 1] if place > 0 else None
+    after = steps[place + 1] if place + 1 < len(steps) else None
+    if before is not None and changed_at < before.changed_at:
+        raise ValidationError({"day": f"That is before the step before it ({_day(before.changed_at)})."})
+    if after is not None and changed_at > after.changed_at:
+        raise ValidationError({"day": f"That is after the step that comes next ({_day(after.changed_at)})."})
+    change.changed_at, change.note = changed_at, note.strip()
+    change.save(update_fields=["changed_at", "note"])
+    fields = ["updated_at"]
+    if before is None:
+        application.created_at = changed_at
+        fields.append("created_at")
+    if after is None:
+        application.stage_changed_at = changed_at
+        fields.append("stage_changed_at")
+    application.save(update_fields=fields)
+    return change
 
 
 def application_set_archived(*, application: Application, archived: bool) -> Application:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from apps.pipeline import urls_calendar, urls_csv
-from apps.pipeline.views import applications, deletion, interviews, suggest
+from apps.pipeline.views import applications, deletion, history, interviews, suggest
 
 app_name = "pipeline"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("applications/new/", applications.application_create, name="application_create"),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path("applications/<int:pk>/delete/", deletion.application_delete, name="application_delete"),
+    path(
+        "applications/<int:pk>/history/<int:change_pk>/", history.stage_change_edit, name="stage_change_edit"
+    ),
     path("applications/<int:pk>/edit/", applications.application_edit, name="application_edit"),
     path("applications/<int:pk>/move/", applications.application_move, name="application_move"),
     path(

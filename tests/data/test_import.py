@@ -58,7 +58,11 @@ def test_the_report_counts_what_was_created(document, newcomer):
     assert report.created["interviews"] == 3
     assert report.created["reflections"] == 1
     assert report.created["lessons"] == 3
-    assert report.created_lines[:3] == ["2 companies", "3 applications", "7 steps of application history"]
+    assert report.created_lines[:3] == [
+        "2 companies",
+        "3 applications",
+        "8 steps of application history",
+    ]  # one move is a booked interview
     assert report.reminder_settings_created
     assert report.profile_filled == ["first_name", "time_zone"]
     newcomer.refresh_from_db()

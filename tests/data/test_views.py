@@ -105,7 +105,7 @@ def test_importing_a_file_shows_what_was_created(visitors):
 
     assert response.status_code == 200
     text = page_text(response)
-    assert "Created 2 companies, 3 applications, 7 steps of application history, 3 interviews," in text
+    assert "Created 2 companies, 3 applications, 8 steps of application history, 3 interviews," in text
     assert "1 reflection," in text
     assert Application.objects.for_user(visitors.owner_user).count() == 3
     again = page_text(upload(visitors.owner, content))

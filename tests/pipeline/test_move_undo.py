@@ -137,6 +137,7 @@ def test_the_first_line_of_the_history_is_no_move_to_undo(application):
 
 def test_a_move_of_someone_elses_application_is_not_undone_through_mine(application, stranger):
     theirs = ApplicationFactory(owner=stranger, stage=Stage.APPLIED)
+    theirs.stage_changes.update(changed_at=APPLIED_AT)
     their_change = _move(theirs, Stage.OFFER)
     _move(application, Stage.SECOND_INTERVIEW)
 

@@ -183,11 +183,14 @@ def test_a_move_from_the_board_with_htmx_returns_the_new_board(visitors, applica
 
 def test_a_stage_that_does_not_exist_in_a_post_changes_nothing(visitors, application):
     response = visitors.owner.post(
-        reverse("pipeline:application_move", args=[application.pk]), {"stage": "drop table"}, follow=True
+        reverse("pipeline:application_move", args=[application.pk]),
+        {"stage": "drop table", "note": "Why not"},
     )
 
-    assert response.status_code == 200
+    # The application page again, the reason beside the form and the note as typed.
+    assert response.status_code == 400
     assert "Choose a stage from the list." in response.content.decode()
+    assert 'value="Why not"' in response.content.decode()
     application.refresh_from_db()
     assert application.stage == Stage.FIRST_INTERVIEW
 

@@ -153,6 +153,14 @@ OBJECT_ROUTES: dict[str, FillFor] = {
     "deleted_item_restore": _pk("deleted_item"),
     "pipeline:application_delete": _pk("application"),
     "pipeline:application_move_undo": _pk("application"),
+    "pipeline:stage_change_edit": lambda victim, attacker: [
+        Fill({"pk": victim.application.pk, "change_pk": victim.application.stage_changes.first().pk}),
+        # My own application's address with their history line: still not theirs to read.
+        Fill(
+            {"pk": attacker.application.pk, "change_pk": victim.application.stage_changes.first().pk},
+            mixed=True,
+        ),
+    ],
     "contacts:contact": _pk("contact"),
     "contacts:contact_edit": _pk("contact"),
     "contacts:contact_delete": _pk("contact"),

@@ -22,6 +22,7 @@ from apps.pipeline.forms import (
     ApplicationForm,
     ArchiveForm,
     MoveForm,
+    moment_of,
 )
 from apps.pipeline.models import Application, Stage
 
@@ -138,6 +139,11 @@ def application_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _owned_application(request, pk)
+    return _detail_page(request, application, MoveForm(initial={"stage": application.stage}))
+
+
+def _detail_page(request: HttpRequest, application: Application, move_form: MoveForm) -> HttpResponse:
+    """The application page; with a refused move form, its errors and what was typed, as a 400."""
     # Each interview's reflection (journal app) and people (contacts app) are shown
     # beside it: fetched together, so a long history costs no more queries.
     interviews = list(
@@ -148,13 +154,14 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "timeline": selectors.application_timeline(application=application),
         "interviews": interviews,
-        "move_form": MoveForm(initial={"stage": application.stage}),
+        "move_form": move_form,
         "offer_round_two": application.stage == Stage.SECOND_INTERVIEW and not has_round_two,
         "round_two_odds": selectors.round_two_odds(user=request.user) if has_round_two else None,
         "general_round_two_odds": selectors.GENERAL_ROUND_TWO_ODDS,
         "now": timezone.now(),
     }
-    return render(request, "pipeline/application_detail.html", context)
+    status = 400 if move_form.errors else 200
+    return render(request, "pipeline/application_detail.html", context, status=status)
 
 
 @login_required
@@ -205,14 +212,23 @@ def application_move(request: HttpRequest, pk: int) -> HttpResponse:
     application = _owned_application(request, pk)
     detail_url = reverse("pipeline:application_detail", args=[application.pk])
     form = MoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a stage from the list.")
+    move = None
+    if form.is_valid():
+        try:
+            move = services.application_move_stage(
+                application=application,
+                to_stage=form.cleaned_data["stage"],
+                note=form.cleaned_data["note"],
+                now=moment_of(form.cleaned_data["moved_on"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if move is None:
         if request.htmx:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
             return HttpResponseClientRedirect(_safe_next(request, detail_url))
-        return redirect(_safe_next(request, detail_url))
-    move = services.application_move_stage(
-        application=application, to_stage=form.cleaned_data["stage"], note=form.cleaned_data["note"]
-    )
+        # The page again, with the reason beside the form and the stage, day and note as typed.
+        return _detail_page(request, application, form)
     next_url = _safe_next(request, detail_url)
     if move.round_two_missing:
         # Offer the obvious next step: the round-2 interview, pre-filled.
@@ -225,20 +241,26 @@ def application_move(request: HttpRequest, pk: int) -> HttpResponse:
         moved = {"move": move, "next": next_url} if move.moved else None
         return _board_part(request, move_status=moved)
     if move.moved:
-        messages.success(request, _move_confirmation(request, move, next_url=next_url))
+        # Dated to an earlier day: a moment is given for it (today's moves are "now").
+        dated = moment_of(form.cleaned_data["moved_on"]) is not None
+        messages.success(request, _move_confirmation(request, move, next_url=next_url, dated=dated))
     if request.htmx:
         return HttpResponseClientRedirect(next_url)
     return redirect(next_url)
 
 
-def _move_confirmation(request: HttpRequest, move: services.StageMove, *, next_url: str) -> str:
+def _move_confirmation(
+    request: HttpRequest, move: services.StageMove, *, next_url: str, dated: bool = False
+) -> str:
     """The confirmation with its Undo button, for the next page's messages.
 
     The Undo is a form of its own, so it works there without script; Django's messages keep
-    text marked safe (as rendered templates are) as it is.
+    text marked safe (as rendered templates are) as it is. A move `dated` in the past says its
+    day instead: it is older than an undo reaches.
     """
     context = {"application": move.application, "change": move.change, "next": next_url, "inline": False}
-    return render_to_string("pipeline/_move_confirmation.html", context, request=request)
+    template = "pipeline/_move_dated.html" if dated else "pipeline/_move_confirmation.html"
+    return render_to_string(template, context, request=request)
 
 
 @login_required
