@@ -28,9 +28,9 @@ from apps.core.models import DeletedItem
 KEPT_FOR = dt.timedelta(days=30)
 
 
-def _rows_and_links(instance: models.Model) -> tuple[list[models.Model], list[list]]:
+def _rows_and_links(instances: list[models.Model]) -> tuple[list[models.Model], list[list]]:
     collector = Collector(using=DEFAULT_DB_ALIAS)
-    collector.collect([instance])
+    collector.collect(instances)
     found = [row for instances in collector.data.values() for row in instances]
     # Rows the collector deletes with one query rather than one by one: read them now.
     for queryset in collector.fast_deletes:
@@ -60,20 +60,31 @@ def _exact(value: object) -> str:
 
 def throw_away(*, user, instance: models.Model, label: str) -> DeletedItem:
     """Delete `instance` and all it takes with it, keeping what is needed to bring it back."""
+    return _throw_away(user=user, instances=[instance], label=label, object_id=instance.pk)
+
+
+def throw_away_many(*, user, instances: list[models.Model], label: str) -> DeletedItem:
+    """Delete several rows of one model at once, to be brought back together (object_id 0)."""
+    return _throw_away(user=user, instances=instances, label=label, object_id=0)
+
+
+def _throw_away(*, user, instances: list[models.Model], label: str, object_id: int) -> DeletedItem:
+    model = type(instances[0])
     with transaction.atomic():
-        # Kept as the database holds it, not as this copy of it may have last seen it.
-        instance = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
-        rows, links = _rows_and_links(instance)
+        # Kept as the database holds them, not as these copies may have last seen them.
+        fresh = list(model._base_manager.select_for_update().filter(pk__in=[row.pk for row in instances]))
+        rows, links = _rows_and_links(fresh)
         item = DeletedItem.objects.create(
             user=user,
             label=label[:300],
-            model_label=instance._meta.label_lower,
-            object_id=instance.pk,
+            model_label=model._meta.label_lower,
+            object_id=object_id,
             # The python form, turned to JSON here: the json serializer cuts times to milliseconds.
             rows=json.loads(json.dumps(serializers.serialize("python", rows), default=_exact)),
             links=links,
         )
-        instance.delete()
+        for row in fresh:
+            row.delete()
         DeletedItem.objects.filter(user=user, deleted_at__lt=timezone.now() - KEPT_FOR).delete()
     return item
 

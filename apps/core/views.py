@@ -117,8 +117,9 @@ def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Recently deleted ------------------------------------------------------------------
 
-# Where a thing brought back is shown.
+# Where a thing brought back is shown; several brought back at once, their list.
 RESTORED_PAGES = {"pipeline.application": "pipeline:application_detail"}
+RESTORED_LISTS = {"pipeline.application": "pipeline:application_list"}
 
 
 @login_required
@@ -140,5 +141,8 @@ def deleted_item_restore(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseClientRedirect(reverse("deleted_items"))
         return redirect("deleted_items")
     messages.success(request, f"“{item.label}” is back, with everything it held.")
-    page = reverse(RESTORED_PAGES[item.model_label], args=[item.object_id])
+    if item.object_id:
+        page = reverse(RESTORED_PAGES[item.model_label], args=[item.object_id])
+    else:
+        page = reverse(RESTORED_LISTS[item.model_label])
     return HttpResponseClientRedirect(page) if request.htmx else redirect(page)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.core.forms import check_sane_date
 from apps.pipeline.models import InterviewFormat, InterviewOutcome, Stage, WorkMode
+from apps.pipeline.services import BULK_ACTIONS, MAX_BULK, tag_names
 
 EXCITEMENT_CHOICES = [("", "Not rated")] + [(str(n), "★" * n) for n in range(1, 6)]
 
@@ -84,6 +85,12 @@ class ApplicationForm(forms.Form):
         help_text="How much you want it.",
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20_000)
+    tags = forms.CharField(
+        max_length=600,
+        required=False,
+        help_text="Words to file it under, a comma between them: remote, fintech.",
+    )
+    starred = forms.BooleanField(required=False, label="Starred: one of the few you most want")
     applied_on = SaneDateField(
         label="Added on",
         required=False,
@@ -136,6 +143,7 @@ class ApplicationForm(forms.Form):
             data[optional_text] = data.get(optional_text) or ""
         if "applied_on" in data:
             data["created_at"] = moment_of(data.pop("applied_on"))
+        data["tags"] = tag_names(data.get("tags", ""))
         return data
 
 
@@ -169,6 +177,22 @@ class StageChangeForm(forms.Form):
 
 class ArchiveForm(forms.Form):
     archived = forms.BooleanField(required=False)
+
+
+class BulkForm(forms.Form):
+    """Several applications ticked on the list, and what to do with them."""
+
+    ids = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+    action = forms.ChoiceField(
+        choices=[("", "Do with the ticked ones…"), *BULK_ACTIONS.items()],
+        error_messages={"invalid_choice": "Choose what to do with them."},
+    )
+    stage = forms.ChoiceField(choices=[("", "Stage…"), *Stage.choices], required=False)
+    tag = forms.CharField(max_length=40, required=False)
+
+    def clean_ids(self) -> list[int]:
+        # Any whole number: which are the person's own is the service's to check.
+        return [int(value) for value in self.data.getlist("ids") if str(value).isdigit()][: MAX_BULK + 1]
 
 
 def combine_local(day: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime | None:
@@ -261,6 +285,7 @@ LIST_COLUMNS = {
     "salary": "Salary",
     "excitement": "Excitement",
     "decision": "Decision by",
+    "tags": "Tags",
 }
 DEFAULT_COLUMNS = ["role", "stage", "next_interview", "applied", "updated"]
 
@@ -284,6 +309,8 @@ class ApplicationFilterForm(forms.Form):
         choices=[("open", "Not archived"), ("archived", "Archived only"), ("all", "Everything")],
     )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    tag = forms.CharField(label="Tag", required=False, max_length=40)
+    starred = forms.BooleanField(label="Starred only", required=False)
     columns = forms.MultipleChoiceField(
         required=False, choices=list(LIST_COLUMNS.items()), widget=forms.CheckboxSelectMultiple
     )

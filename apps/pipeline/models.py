@@ -88,6 +88,29 @@ class Company(models.Model):
         return self.name
 
 
+class TagQuerySet(models.QuerySet):
+    def for_user(self, user) -> TagQuerySet:
+        return self.filter(owner=user)
+
+
+class Tag(models.Model):
+    """A word a person files applications under ("remote", "fintech", "dream job")."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=40)
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "owner", name="one_tag_per_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ApplicationQuerySet(models.QuerySet):
     def for_user(self, user) -> ApplicationQuerySet:
         return self.filter(owner=user)
@@ -125,6 +148,9 @@ class Application(models.Model):
     )
     notes = models.TextField(blank=True)
     archived = models.BooleanField(default=False)
+    # The few the person most wants: shown first where they choose, and marked on the board.
+    starred = models.BooleanField(default=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="applications")
     # A random value the create form carries, so a double-submitted form
     # (double click, resent POST) makes one application, not two.
     creation_token = models.UUIDField(null=True, blank=True, editable=False)

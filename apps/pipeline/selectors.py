@@ -184,6 +184,8 @@ class ApplicationFilters:
     applied_to: dt.date | None = None
     show: str = "open"  # open | archived | all
     sort: str = DEFAULT_SORT
+    tag: str = ""  # a tag's whole name, whatever its case
+    starred: bool = False
 
 
 def application_search(*, user: User, filters: ApplicationFilters, now: dt.datetime) -> QuerySet[Application]:
@@ -201,6 +203,10 @@ def application_search(*, user: User, filters: ApplicationFilters, now: dt.datet
         applications = applications.filter(stage=filters.stage)
     if filters.company:
         applications = applications.filter(company__name__icontains=filters.company)
+    if filters.tag:
+        applications = applications.filter(tags__name__iexact=filters.tag)
+    if filters.starred:
+        applications = applications.filter(starred=True)
     if filters.recruiter:
         # People live in the contacts app, which links them to applications: named by
         # string so that the pipeline does not import it.

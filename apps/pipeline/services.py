@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from apps.accounts.models import User
 from apps.core import trash
 from apps.core.models import DeletedItem
-from apps.pipeline.models import Application, Company, Interview, InterviewFormat, Stage, StageChange
+from apps.pipeline.models import Application, Company, Interview, InterviewFormat, Stage, StageChange, Tag
 from apps.pipeline.signals import application_moved
 from apps.reminders import api as reminders
 from apps.reminders import kinds
@@ -52,6 +52,7 @@ APPLICATION_FIELDS = {
     "decision_expected_on",
     "excitement",
     "notes",
+    "starred",
 }
 
 
@@ -64,6 +65,7 @@ def application_create(
     stage: str = Stage.APPLIED,
     creation_token: uuid.UUID | None = None,
     created_at: dt.datetime | None = None,
+    tags: list[str] | None = None,
     **fields: object,
 ) -> Application:
     """Create an application and the first line of its history.
@@ -98,14 +100,22 @@ def application_create(
             raise
         return Application.objects.for_user(owner).get(creation_token=creation_token)
     StageChange.objects.create(application=application, from_stage="", to_stage=stage, changed_at=now)
+    if tags:
+        application_set_tags(application=application, names=tags)
     schedule_follow_up(application=application)
     return application
 
 
 def application_update(
-    *, application: Application, company_name: str, role_title: str, **fields: object
+    *,
+    application: Application,
+    company_name: str,
+    role_title: str,
+    tags: list[str] | None = None,
+    **fields: object,
 ) -> Application:
-    """Edit an application's facts. Its stage moves only through application_move_stage."""
+    """Edit an application's facts (and its tags, when given). Its stage moves only through
+    application_move_stage."""
     unknown = set(fields) - APPLICATION_FIELDS
     if unknown:
         raise TypeError(f"unknown application fields: {sorted(unknown)}")
@@ -115,8 +125,139 @@ def application_update(
         setattr(application, name, value)
     application.full_clean(exclude=["owner", "company"])
     application.save()
+    if tags is not None:
+        application_set_tags(application=application, names=tags)
     schedule_follow_up(application=application)
     return application
+
+
+# --- Tags and stars -------------------------------------------------------------
+
+MAX_TAGS_PER_APPLICATION = 12
+TAG_LENGTH = Tag._meta.get_field("name").max_length
+
+
+def tag_names(text: str) -> list[str]:
+    """The tags typed in one box, a comma between them: tidied, each once (whatever its case)."""
+    names: dict[str, str] = {}
+    for typed in text.split(","):
+        name = " ".join(typed.split())
+        if name:
+            names.setdefault(name.casefold(), name)
+    return list(names.values())
+
+
+@transaction.atomic
+def application_set_tags(*, application: Application, names: list[str]) -> list[Tag]:
+    """File the application under exactly these tags, making the ones the person has not used yet;
+    a tag is the same whatever its case ("Remote" is "remote")."""
+    names = tag_names(",".join(names))
+    if len(names) > MAX_TAGS_PER_APPLICATION:
+        raise ValidationError({"tags": f"Up to {MAX_TAGS_PER_APPLICATION} tags for one application."})
+    too_long = [name for name in names if len(name) > TAG_LENGTH]
+    if too_long:
+        raise ValidationError({"tags": f"Keep each tag under {TAG_LENGTH} characters: “{too_long[0][:60]}”."})
+    wanted = Q()
+    for name in names:
+        wanted |= Q(name__iexact=name)
+    known = (
+        {tag.name.casefold(): tag for tag in Tag.objects.for_user(application.owner).filter(wanted)}
+        if names
+        else {}
+    )
+    tags = [known.get(name.casefold()) or _new_tag(application.owner, name) for name in names]
+    application.tags.set(tags)
+    return tags
+
+
+def _new_tag(owner: User, name: str) -> Tag:
+    # The same new tag typed in two tabs at once: the second finds the first's.
+    try:
+        with transaction.atomic():
+            return Tag.objects.create(owner=owner, name=name)
+    except IntegrityError:
+        return Tag.objects.for_user(owner).get(name__iexact=name)
+
+
+def application_set_starred(*, application: Application, starred: bool) -> Application:
+    application.starred = starred
+    application.save(update_fields=["starred", "updated_at"])
+    return application
+
+
+# --- Several applications at once -------------------------------------------------
+
+BULK_ACTIONS = {
+    "move": "Move to",
+    "archive": "Archive",
+    "unarchive": "Restore to the pipeline",
+    "star": "Star",
+    "unstar": "Unstar",
+    "tag": "Add a tag",
+    "delete": "Delete",
+}
+MAX_BULK = 500
+
+
+@dataclass
+class BulkDone:
+    count: int
+    # A delete keeps the applications together in the trash, to come back as one.
+    deleted: DeletedItem | None = None
+
+
+@transaction.atomic
+def applications_bulk(
+    *,
+    owner: User,
+    ids: list[int],
+    action: str,
+    stage: str = "",
+    tag: str = "",
+    now: dt.datetime | None = None,
+) -> BulkDone:
+    """Do one thing to several of the person's applications (others' ids are passed over unseen).
+
+    A move goes through application_move_stage for each, so each keeps its history and
+    reminders; one already at the stage, or archived, is left as it is."""
+    if action not in BULK_ACTIONS:
+        raise ValidationError({"action": "Choose what to do with them."})
+    if not ids:
+        raise ValidationError({"ids": "Tick the applications to change first."})
+    if len(ids) > MAX_BULK:
+        raise ValidationError({"ids": f"Up to {MAX_BULK} at once."})
+    chosen = list(Application.objects.for_user(owner).filter(pk__in=ids).select_related("company"))
+    if action == "move":
+        if stage not in Stage.values:
+            raise ValidationError({"stage": "Choose the stage to move them to."})
+        moved = [
+            application_move_stage(application=application, to_stage=stage, now=now)
+            for application in chosen
+            if not application.archived
+        ]
+        return BulkDone(count=sum(move.moved for move in moved))
+    if action in ("archive", "unarchive"):
+        for application in chosen:
+            application_set_archived(application=application, archived=action == "archive")
+        return BulkDone(count=len(chosen))
+    if action in ("star", "unstar"):
+        count = Application.objects.filter(pk__in=[a.pk for a in chosen]).update(
+            starred=action == "star", updated_at=now or timezone.now()
+        )
+        return BulkDone(count=count)
+    if action == "tag":
+        names = tag_names(tag)
+        if len(names) != 1:
+            raise ValidationError({"tag": "Type the one tag to add."})
+        for application in chosen:
+            application_set_tags(
+                application=application, names=[*application.tags.values_list("name", flat=True), names[0]]
+            )
+        return BulkDone(count=len(chosen))
+    label = f"{len(chosen)} application{'s' if len(chosen) != 1 else ''}"
+    return BulkDone(
+        count=len(chosen), deleted=trash.throw_away_many(user=owner, instances=chosen, label=label)
+    )
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ urlpatterns = [
         "applications/<int:pk>/move/undo/", applications.application_move_undo, name="application_move_undo"
     ),
     path("applications/<int:pk>/archive/", applications.application_archive, name="application_archive"),
+    path("applications/<int:pk>/star/", applications.application_star, name="application_star"),
+    path("applications/bulk/", applications.applications_bulk, name="applications_bulk"),
     path(
         "applications/<int:pk>/interviews/new/",
         interviews.interview_create,

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from apps.core.models import SavedView
 from apps.pipeline import services as pipeline
-from apps.pipeline.models import Stage
+from apps.pipeline.models import Application, Stage
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.conftest import log_in
 
@@ -81,4 +81,30 @@ def test_on_a_phone_each_application_shows_its_next_interview_and_dates(live_ser
     assert acme.locator('td[data-label="Next interview"]').inner_text() != "—"
     browser_page.screenshot("list-phone")
     assert not browser_page.has_horizontal_scroll()
+    assert browser_page.console_errors == []
+
+
+def test_several_applications_are_moved_at_once_and_tags_shown(live_server, open_page, seeker):
+    acme = Application.objects.get(owner=seeker, company__name="Acme")
+    pipeline.application_set_tags(application=acme, names=["remote", "dream job"])
+    pipeline.application_set_starred(application=acme, starred=True)
+    browser_page = open_page("desktop")
+    page = browser_page.page
+    log_in(browser_page, live_server.url, seeker.email, PASSWORD)
+    page.goto(f"{live_server.url}/applications/?columns=role&columns=stage&columns=tags")
+
+    page.get_by_label("Tick Globex, Platform Engineer").check()
+    page.get_by_label("Tick Initech, Platform Engineer").check()
+    page.get_by_label("What to do with the ticked applications").select_option("move")
+    page.get_by_label("Stage to move them to").select_option(Stage.FINAL_ROUND)
+    browser_page.screenshot("list-bulk")
+    page.get_by_role("button", name="Apply").click()
+
+    expect(page.get_by_text("Done (move to): 2 applications.")).to_be_visible()
+    assert set(
+        Application.objects.filter(owner=seeker, stage=Stage.FINAL_ROUND).values_list(
+            "company__name", flat=True
+        )
+    ) == {"Globex", "Initech"}
+    expect(page.locator("#results tbody tr", has_text="Acme")).to_contain_text("dream job")
     assert browser_page.console_errors == []

@@ -152,6 +152,7 @@ OBJECT_ROUTES: dict[str, FillFor] = {
     "saved_view_delete": _pk("saved_view"),
     "deleted_item_restore": _pk("deleted_item"),
     "pipeline:application_delete": _pk("application"),
+    "pipeline:application_star": _pk("application"),
     "pipeline:application_move_undo": _pk("application"),
     "pipeline:stage_change_edit": lambda victim, attacker: [
         Fill({"pk": victim.application.pk, "change_pk": victim.application.stage_changes.first().pk}),

@@ -21,6 +21,7 @@ from apps.pipeline.forms import (
     ApplicationFilterForm,
     ApplicationForm,
     ArchiveForm,
+    BulkForm,
     MoveForm,
     moment_of,
 )
@@ -82,6 +83,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
             applied_to=data["applied_to"],
             show=data["show"] or "open",
             sort=data["sort"] or selectors.DEFAULT_SORT,
+            tag=" ".join(data["tag"].split()),
+            starred=data["starred"],
         )
     # The columns chosen travel in the query string (and so in a saved view); none chosen, the usual ones.
     chosen = form.cleaned_data.get("columns") if form.is_bound and form.is_valid() else None
@@ -89,7 +92,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
     applications = selectors.application_search(user=request.user, filters=filters, now=timezone.now())
     column, descending = selectors.sort_column(filters.sort)
     page = keyset.page(
-        applications,
+        # Their tags in one more query, whatever the number of rows.
+        applications.prefetch_related("tags"),
         column=column,
         descending=descending,
         query=request.GET,
@@ -105,6 +109,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "column_keys": column_keys,
         "column_labels": LIST_COLUMNS,
         "sortable": selectors.SORTS,
+        "bulk_actions": services.BULK_ACTIONS,
+        "stages": Stage,
         "has_filters": filters != selectors.ApplicationFilters(),
     }
     if request.htmx and page.continued:
@@ -168,7 +174,11 @@ def _detail_page(request: HttpRequest, application: Application, move_form: Move
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _owned_application(request, pk)
     initial = {name: getattr(application, name) for name in services.APPLICATION_FIELDS}
-    initial.update(company_name=application.company.name, role_title=application.role_title)
+    initial.update(
+        company_name=application.company.name,
+        role_title=application.role_title,
+        tags=", ".join(tag.name for tag in application.tags.all()),
+    )
     form = ApplicationForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
@@ -308,3 +318,38 @@ def application_archive(request: HttpRequest, pk: int) -> HttpResponse:
         else f"{application} is back in your pipeline.",
     )
     return redirect("pipeline:application_detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def application_star(request: HttpRequest, pk: int) -> HttpResponse:
+    """Star or unstar: one of the few the person most wants."""
+    application = _owned_application(request, pk)
+    services.application_set_starred(application=application, starred=request.POST.get("starred") == "on")
+    return redirect(_safe_next(request, reverse("pipeline:application_detail", args=[application.pk])))
+
+
+@login_required
+@require_POST
+def applications_bulk(request: HttpRequest) -> HttpResponse:
+    """Do one thing to the applications ticked on the list, then show the list as it was filtered."""
+    back = _safe_next(request, reverse("pipeline:application_list"))
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        done = services.applications_bulk(
+            owner=request.user, ids=data["ids"], action=data["action"], stage=data["stage"], tag=data["tag"]
+        )
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect(back)
+    if done.deleted:
+        message = render_to_string("pipeline/_deleted_message.html", {"item": done.deleted}, request=request)
+    else:
+        what = services.BULK_ACTIONS[data["action"]].lower()
+        message = f"Done ({what}): {done.count} application{'s' if done.count != 1 else ''}."
+    messages.success(request, message)
+    return redirect(back)
