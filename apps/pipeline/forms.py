@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.core.forms import check_sane_date
 from apps.pipeline.models import InterviewFormat, InterviewOutcome, Stage, WorkMode
+from apps.pipeline.selectors import DEFAULT_SORT, ApplicationFilters
 from apps.pipeline.services import BULK_ACTIONS, MAX_BULK, tag_names
 
 EXCITEMENT_CHOICES = [("", "Not rated")] + [(str(n), "★" * n) for n in range(1, 6)]
@@ -321,3 +322,30 @@ class ApplicationFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("applied_to", "This is before the date it starts from.")
         return cleaned
+
+    def filters(self) -> ApplicationFilters:
+        """What the list shows: the filters as given, or none at all if any of them is wrong."""
+        if not (self.is_bound and self.is_valid()):
+            return ApplicationFilters()
+        data = self.cleaned_data
+        return ApplicationFilters(
+            query=data["q"],
+            stage=data["stage"],
+            company=data["company"].strip(),
+            recruiter=data["recruiter"].strip(),
+            applied_from=data["applied_from"],
+            applied_to=data["applied_to"],
+            show=data["show"] or "open",
+            sort=data["sort"] or DEFAULT_SORT,
+            tag=" ".join(data["tag"].split()),
+            starred=data["starred"],
+        )
+
+    def export_query(self) -> str:
+        """The filters as a query string for the export (no sort, columns or position): "" for none."""
+        if self.filters() == ApplicationFilters():
+            return ""
+        kept = self.data.copy()
+        for name in ("sort", "columns", "after", "page"):
+            kept.pop(name, None)
+        return kept.urlencode()

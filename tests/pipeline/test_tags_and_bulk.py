@@ -188,3 +188,26 @@ def test_the_list_offers_ticks_and_the_bulk_bar(visitors, owner):
 
     assert 'id="bulk-form"' in page
     assert f'name="ids" value="{application.pk}" form="bulk-form"' in page
+
+
+# --- Export as filtered -----------------------------------------------------------------------
+
+
+def exported_companies(client, query="") -> list[str]:
+    answer = client.get(reverse("pipeline:export_csv") + query)
+    lines = answer.content.decode("utf-8-sig").splitlines()[1:]
+    return sorted(line.split(",")[0] for line in lines)
+
+
+def test_export_takes_the_list_as_filtered_on_screen(visitors, owner):
+    make(owner, "Acme", tags=["remote"])
+    make(owner, "Globex")
+    archived = make(owner, "Initech")
+    services.application_set_archived(application=archived, archived=True)
+
+    page = visitors.owner.get(LIST, {"tag": "remote"}).content.decode()
+
+    assert '<a class="btn btn-outline-secondary" href="/applications/export.csv?tag=remote">Export these</a>' in page
+    assert exported_companies(visitors.owner, "?tag=remote") == ["Acme"]
+    # With no filter at all, every application, archived ones too, as before.
+    assert exported_companies(visitors.owner) == ["Acme", "Globex", "Initech"]

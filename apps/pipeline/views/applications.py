@@ -71,21 +71,7 @@ def board_column(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     form = ApplicationFilterForm(request.GET or None)
-    filters = selectors.ApplicationFilters()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.ApplicationFilters(
-            query=data["q"],
-            stage=data["stage"],
-            company=data["company"].strip(),
-            recruiter=data["recruiter"].strip(),
-            applied_from=data["applied_from"],
-            applied_to=data["applied_to"],
-            show=data["show"] or "open",
-            sort=data["sort"] or selectors.DEFAULT_SORT,
-            tag=" ".join(data["tag"].split()),
-            starred=data["starred"],
-        )
+    filters = form.filters()
     # The columns chosen travel in the query string (and so in a saved view); none chosen, the usual ones.
     chosen = form.cleaned_data.get("columns") if form.is_bound and form.is_valid() else None
     column_keys = [key for key in LIST_COLUMNS if key in (chosen or DEFAULT_COLUMNS)]
@@ -112,6 +98,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "bulk_actions": services.BULK_ACTIONS,
         "stages": Stage,
         "has_filters": filters != selectors.ApplicationFilters(),
+        # The export takes the list as filtered on screen.
+        "export_query": form.export_query(),
     }
     if request.htmx and page.continued:
         # "Show more": the next rows, to go under those already shown.

@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRefresh
 
+from apps.pipeline import selectors
 from apps.pipeline.csv import exporting, importing, reading, undoing
 from apps.pipeline.csv.checking import ImportPreview
 from apps.pipeline.csv.columns import missing_required
 from apps.pipeline.csv.forms import ColumnMappingForm, CsvUploadForm
 from apps.pipeline.csv.reading import Table
+from apps.pipeline.forms import ApplicationFilterForm
 from apps.pipeline.models import Application, ApplicationImport
 
 Status = ApplicationImport.Status
@@ -27,9 +29,12 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(timezone=request.user.zone)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{exporting.export_file_name(today)}"'
-    exporting.write_export(
-        response, applications=Application.objects.for_user(request.user), zone=request.user.zone
-    )
+    # With the list's filters in the address, the list as filtered; without, every application.
+    applications = Application.objects.for_user(request.user)
+    if request.GET:
+        filters = ApplicationFilterForm(request.GET).filters()
+        applications = selectors.application_search(user=request.user, filters=filters, now=timezone.now())
+    exporting.write_export(response, applications=applications, zone=request.user.zone)
     return response
 
 
