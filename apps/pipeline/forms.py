@@ -7,6 +7,8 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 
+from apps.accounts.forms import TimeZoneField
+from apps.accounts.time_zones import time_zone_choices
 from apps.core.forms import check_sane_date
 from apps.pipeline.models import InterviewFormat, InterviewOutcome, Stage, WorkMode
 from apps.pipeline.selectors import DEFAULT_SORT, ApplicationFilters
@@ -207,11 +209,24 @@ def combine_local(day: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.da
     return local
 
 
+class InterviewTimeZoneField(TimeZoneField):
+    """A time zone for one interview's times, or none: the person's own."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.choices = [("", "Mine"), *time_zone_choices()]
+
+
 class InterviewForm(forms.Form):
     round_number = forms.IntegerField(label="Round", min_value=1, max_value=20)
     date = SaneDateField(widget=DateInput())
     start_time = forms.TimeField(label="Starts", widget=TimeInput())
     end_time = forms.TimeField(label="Ends", widget=TimeInput())
+    time_zone = InterviewTimeZoneField(
+        required=False,
+        label="Time zone of those times",
+        help_text="Leave it as yours, or pick theirs if the times are theirs (a team in New York).",
+    )
     format = forms.ChoiceField(choices=InterviewFormat.choices, initial=InterviewFormat.VIDEO)
     location = forms.CharField(
         label="Where", max_length=500, required=False, help_text="An address, or the meeting link."
@@ -235,8 +250,11 @@ class InterviewForm(forms.Form):
 
     @classmethod
     def initial_for(cls, interview, zone: zoneinfo.ZoneInfo) -> dict:
+        if interview.time_zone:
+            zone = zoneinfo.ZoneInfo(interview.time_zone)
         starts, ends = interview.starts_at.astimezone(zone), interview.ends_at.astimezone(zone)
         return {
+            "time_zone": interview.time_zone,
             "round_number": interview.round_number,
             "date": starts.date(),
             "start_time": starts.time(),
@@ -252,8 +270,9 @@ class InterviewForm(forms.Form):
         day, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
         if day is None or start is None or end is None:
             return cleaned
-        starts_at = combine_local(day, start, self.zone)
-        ends_at = combine_local(day, end, self.zone)
+        zone = zoneinfo.ZoneInfo(cleaned["time_zone"]) if cleaned.get("time_zone") else self.zone
+        starts_at = combine_local(day, start, zone)
+        ends_at = combine_local(day, end, zone)
         if starts_at is None:
             self.add_error("start_time", "The clocks change then: that time does not exist on this day.")
         if ends_at is None:
@@ -266,7 +285,15 @@ class InterviewForm(forms.Form):
     def service_fields(self) -> dict:
         data = {
             name: self.cleaned_data[name]
-            for name in ("round_number", "format", "location", "outcome", "notes", "creation_token")
+            for name in (
+                "round_number",
+                "format",
+                "location",
+                "outcome",
+                "notes",
+                "creation_token",
+                "time_zone",
+            )
             if name in self.fields
         }
         data["starts_at"] = self.cleaned_data["starts_at"]

@@ -238,6 +238,9 @@ class Interview(models.Model):
     )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
+    # The zone its time was agreed in (a call with a team in New York), when not the person's own:
+    # the form reads the time in it, and the pages show the time there beside the person's own.
+    time_zone = models.CharField(max_length=64, blank=True)
     format = models.CharField(max_length=10, choices=InterviewFormat.choices, default=InterviewFormat.VIDEO)
     location = models.CharField(
         "where", max_length=500, blank=True, help_text="An address, or the meeting link."

@@ -470,6 +470,7 @@ def interview_schedule(
     location: str = "",
     notes: str = "",
     creation_token: uuid.UUID | None = None,
+    time_zone: str = "",
 ) -> Interview:
     if creation_token is not None:
         existing = application.interviews.filter(creation_token=creation_token).first()
@@ -487,6 +488,7 @@ def interview_schedule(
         location=location.strip(),
         notes=notes,
         creation_token=creation_token,
+        time_zone=time_zone,
     )
     interview.full_clean(exclude=["application"])
     try:
@@ -519,7 +521,7 @@ def _stage_follows_interview(interview: Interview) -> None:
     application_move_stage(application=application, to_stage=stage, note=note)
 
 
-INTERVIEW_FIELDS = {"round_number", "format", "location", "outcome", "notes"}
+INTERVIEW_FIELDS = {"round_number", "format", "location", "outcome", "notes", "time_zone"}
 
 
 @transaction.atomic

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django import template
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from apps.pipeline.models import Stage
 
@@ -32,6 +34,21 @@ def stage_style(stage: str) -> str:
 @register.filter
 def stage_label(stage: str) -> str:
     return Stage(stage).label if stage in Stage.values else ""
+
+
+@register.simple_tag
+def their_time(interview) -> str:
+    """The interview's time where it was agreed, when that is not the person's own zone:
+    14:00 to 15:00 in New York, beside the person's own 19:00 to 20:00."""
+    if not interview.time_zone or interview.time_zone == timezone.get_current_timezone_name():
+        return ""
+    zone = zoneinfo.ZoneInfo(interview.time_zone)
+    starts, ends = interview.starts_at.astimezone(zone), interview.ends_at.astimezone(zone)
+    place = interview.time_zone.rsplit("/", 1)[-1].replace("_", " ")
+    # Named only when it is not the person's day too (late evening here is the next morning there).
+    same_day = starts.date() == timezone.localtime(interview.starts_at).date()
+    day = "" if same_day else f"{date_format(starts, 'D j M')}, "
+    return f"{day}{starts:%H:%M}\N{EN DASH}{ends:%H:%M} in {place}"
 
 
 @register.filter
