@@ -44,6 +44,13 @@ def seeker():
     return user
 
 
+# Resolves once htmx has processed the element (it keeps its own data on it).
+HTMX_HAS_PROCESSED = (
+    "element => new Promise(done => { (function check() {"
+    " element['htmx-internal-data'] ? done() : setTimeout(check, 20); })(); })"
+)
+
+
 def _column(page: Page, label: str):
     return page.locator("section.board-column", has=page.get_by_role("heading", name=label, exact=True))
 
@@ -207,7 +214,11 @@ def test_a_move_from_the_menu_offers_undo_to_the_keyboard(live_server, open_page
     card = _column(page, "Screening").locator("[data-card]", has_text="Initech")
     card.locator("summary").focus()
     page.keyboard.press("Enter")  # opens the menu; its stages come in
-    card.get_by_role("button", name="Offer").focus()
+    offer = card.get_by_role("button", name="Offer")
+    # Pressed before htmx has taken the menu's form in hand, the form would post on its own:
+    # wait until htmx has processed it (it keeps its own data on the element).
+    offer.locator("xpath=ancestor::form").evaluate(HTMX_HAS_PROCESSED)
+    offer.focus()
     page.keyboard.press("Enter")
 
     undo = page.locator("#move-status").get_by_role("button", name="Undo")
