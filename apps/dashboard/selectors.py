@@ -135,7 +135,8 @@ def _glance(user: User, now: dt.datetime) -> Glance:
     active_stages = [stage for stage in Stage.active() if stage != Stage.ACCEPTED]
     active = sum(per_stage[stage]["count"] for stage in active_stages if stage in per_stage)
     stale = list(
-        mine.filter(stage__in=active_stages, updated_at__lt=now - STALE_AFTER)
+        mine.quiet(since=now - STALE_AFTER)
+        .filter(stage__in=active_stages)
         .exclude(stage=Stage.INTERESTED)
         .select_related("company")
         .order_by("updated_at")[:5]
@@ -150,7 +151,11 @@ def _glance(user: User, now: dt.datetime) -> Glance:
         stale=stale,
     )
     newest = max((row["newest"] for row in per_stage.values()), default=None)
-    if per_stage and active <= 1:
+    if per_stage and active == 0:
+        glance.keep_searching = (
+            "Nothing is moving right now. Add an application or two: the next good one starts here."
+        )
+    elif per_stage and active == 1:
         glance.keep_searching = (
             "Only one application is moving. Add another: one good interview is not an offer yet."
         )
@@ -161,7 +166,6 @@ def _glance(user: User, now: dt.datetime) -> Glance:
     return glance
 
 
-RESPONSE_TIMES_SHOWN = 8
 # Days from applying to the first answer, spelt in each database the app runs on.
 DAYS_BETWEEN = {
     "postgresql": 'EXTRACT(EPOCH FROM "answered_at" - "applied_at") / 86400',

@@ -118,6 +118,14 @@ class ApplicationQuerySet(models.QuerySet):
     def open(self) -> ApplicationQuerySet:
         return self.filter(archived=False)
 
+    def quiet(self, *, since: dt.datetime) -> ApplicationQuerySet:
+        """Unchanged since `since`, with no interview since then or booked ahead: nothing is
+        happening. An interview last week is news, even if nobody edited the application."""
+        recent = Interview.objects.filter(
+            application=models.OuterRef("pk"), cancelled_at__isnull=True, starts_at__gte=since
+        )
+        return self.filter(updated_at__lt=since).exclude(models.Exists(recent))
+
 
 class Application(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications")

@@ -611,7 +611,8 @@ def nudge_quiet_applications(*, now: dt.datetime | None = None) -> int:
     """A gentle nudge for each active application with no activity for two weeks."""
     now = now or timezone.now()
     quiet = (
-        Application.objects.filter(archived=False, updated_at__lte=now - QUIET_APPLICATION_AFTER)
+        Application.objects.open()
+        .quiet(since=now - QUIET_APPLICATION_AFTER)
         .exclude(stage__in=_NOT_NUDGED)
         .select_related("owner__reminder_settings")
     )

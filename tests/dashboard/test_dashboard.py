@@ -107,6 +107,26 @@ def test_quiet_applications_are_listed_and_one_active_application_means_keep_sea
     assert "Only one application is moving" in glance.keep_searching
 
 
+@time_machine.travel(NOW, tick=False)
+def test_an_application_with_an_interview_yesterday_has_not_gone_quiet(owner):
+    busy = _application(owner, Stage.FIRST_INTERVIEW, days_ago=30)
+    InterviewFactory(application=busy, starts_at=NOW - dt.timedelta(days=1))
+    Application.objects.filter(pk=busy.pk).update(updated_at=NOW - dt.timedelta(days=20))
+
+    assert selectors.dashboard(user=owner, now=NOW).glance.stale == []
+
+
+@time_machine.travel(NOW, tick=False)
+def test_with_nothing_moving_it_does_not_say_one_is(owner):
+    closed = _application(owner, Stage.REJECTED, days_ago=30)
+
+    glance = selectors.dashboard(user=owner, now=NOW).glance
+
+    assert glance.active == 0 and closed.stage == Stage.REJECTED
+    assert "Nothing is moving right now." in glance.keep_searching
+    assert "Only one" not in glance.keep_searching
+
+
 def test_a_new_user_is_walked_to_their_first_application(visitors):
     page = visitors.owner.get("/").content.decode()
 

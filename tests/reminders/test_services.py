@@ -5,10 +5,10 @@ import time_machine
 
 from apps.journal import services as journal
 from apps.pipeline import services as pipeline
-from apps.pipeline.models import Stage
+from apps.pipeline.models import Application, Stage
 from apps.reminders import api, services
 from apps.reminders.models import Kind, Reminder, ReminderSettings, Status
-from tests.pipeline.factories import ApplicationFactory
+from tests.pipeline.factories import ApplicationFactory, InterviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +162,25 @@ def test_a_quiet_application_gets_one_nudge_per_quiet_spell(owner):
 
     assert (first, again) == (1, 0)
     assert Reminder.objects.get().application == application
+
+
+def test_an_interview_in_the_last_two_weeks_or_ahead_means_it_is_not_quiet(owner):
+    with time_machine.travel(NOW - dt.timedelta(days=20), tick=False):
+        interviewed = ApplicationFactory(owner=owner, stage=Stage.FIRST_INTERVIEW)
+        booked = ApplicationFactory(owner=owner, stage=Stage.FIRST_INTERVIEW)
+        cancelled = ApplicationFactory(owner=owner, stage=Stage.FIRST_INTERVIEW)
+        long_ago = ApplicationFactory(owner=owner, stage=Stage.FIRST_INTERVIEW)
+    # Rows written straight, as a sync would: nothing touches the applications' updated_at.
+    InterviewFactory(application=interviewed, starts_at=NOW - dt.timedelta(days=1))
+    InterviewFactory(application=booked, starts_at=NOW + dt.timedelta(days=5))
+    InterviewFactory(application=cancelled, starts_at=NOW - dt.timedelta(days=1), cancelled_at=NOW)
+    InterviewFactory(application=long_ago, starts_at=NOW - dt.timedelta(days=19))
+    Application.objects.filter(owner=owner).update(updated_at=NOW - dt.timedelta(days=20))
+
+    pipeline.nudge_quiet_applications(now=NOW)
+
+    nudged = set(Reminder.objects.filter(kind=Kind.NUDGE).values_list("application_id", flat=True))
+    assert nudged == {cancelled.pk, long_ago.pk}
 
 
 def test_snoozing_asks_again_tomorrow_but_a_done_reminder_cannot_be_snoozed(owner, application):
