@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -154,20 +154,23 @@ def application_set_tags(*, application: Application, names: list[str]) -> list[
     names = tag_names(",".join(names))
     if len(names) > MAX_TAGS_PER_APPLICATION:
         raise ValidationError({"tags": f"Up to {MAX_TAGS_PER_APPLICATION} tags for one application."})
+    tags = _tags_named(application.owner, names)
+    application.tags.set(tags)
+    return tags
+
+
+def _tags_named(owner: User, names: list[str]) -> list[Tag]:
+    """The person's tags of these (tidied) names, in their order, making the ones not used yet."""
     too_long = [name for name in names if len(name) > TAG_LENGTH]
     if too_long:
         raise ValidationError({"tags": f"Keep each tag under {TAG_LENGTH} characters: “{too_long[0][:60]}”."})
+    if not names:
+        return []
     wanted = Q()
     for name in names:
         wanted |= Q(name__iexact=name)
-    known = (
-        {tag.name.casefold(): tag for tag in Tag.objects.for_user(application.owner).filter(wanted)}
-        if names
-        else {}
-    )
-    tags = [known.get(name.casefold()) or _new_tag(application.owner, name) for name in names]
-    application.tags.set(tags)
-    return tags
+    known = {tag.name.casefold(): tag for tag in Tag.objects.for_user(owner).filter(wanted)}
+    return [known.get(name.casefold()) or _new_tag(owner, name) for name in names]
 
 
 def _new_tag(owner: User, name: str) -> Tag:
@@ -249,10 +252,17 @@ def applications_bulk(
         names = tag_names(tag)
         if len(names) != 1:
             raise ValidationError({"tag": "Type the one tag to add."})
-        for application in chosen:
-            application_set_tags(
-                application=application, names=[*application.tags.values_list("name", flat=True), names[0]]
-            )
+        (added,) = _tags_named(owner, names)
+        # Those already holding it keep it once; a few queries however many are ticked.
+        holding = set(added.applications.filter(pk__in=[a.pk for a in chosen]).values_list("pk", flat=True))
+        gaining = [a.pk for a in chosen if a.pk not in holding]
+        full = Application.objects.filter(pk__in=gaining).annotate(held=Count("tags"))
+        if full.filter(held__gte=MAX_TAGS_PER_APPLICATION).exists():
+            raise ValidationError({"tags": f"Up to {MAX_TAGS_PER_APPLICATION} tags for one application."})
+        through = Application.tags.through
+        through.objects.bulk_create(
+            [through(application_id=pk, tag_id=added.pk) for pk in gaining], ignore_conflicts=True
+        )
         return BulkDone(count=len(chosen))
     label = f"{len(chosen)} application{'s' if len(chosen) != 1 else ''}"
     return BulkDone(

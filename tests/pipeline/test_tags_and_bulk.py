@@ -212,3 +212,22 @@ def test_export_takes_the_list_as_filtered_on_screen(visitors, owner):
     assert exported_companies(visitors.owner, "?tag=remote") == ["Acme"]
     # With no filter at all, every application, archived ones too, as before.
     assert exported_companies(visitors.owner) == ["Acme", "Globex", "Initech"]
+
+
+def test_tagging_many_costs_the_same_queries_as_tagging_a_few(owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(applications) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            services.applications_bulk(
+                owner=owner, ids=[a.pk for a in applications], action="tag", tag="batch"
+            )
+        return len(captured)
+
+    few = [make(owner, f"F{n}") for n in range(3)]
+    many = [make(owner, f"M{n}") for n in range(30)]
+    queries(few[:1])  # the tag is made once, by the first
+
+    assert queries(few) == queries(many)
+    assert Application.objects.filter(tags__name="batch").count() == 33
