@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -43,3 +44,15 @@ def check_sane_date(value: dt.date | None) -> dt.date | None:
     if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
         raise ValidationError(f"Choose a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}.")
     return value
+
+
+def next_path(request, default: str) -> str:
+    """Where a posted form asked to go back to (its `next` field), if that is a path on this site;
+    otherwise `default`."""
+    candidate = request.POST.get("next", "")
+    # A path on this site only: a bare word would be taken for a view name by redirect().
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default

@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.accounts.forms import PreferencesForm
 from apps.accounts.selectors import email_confirmed
+from apps.core.forms import next_path
 from apps.reminders import selectors, services
 from apps.reminders.forms import ReminderSettingsForm
 from apps.reminders.models import Reminder
@@ -58,22 +58,12 @@ def reminder_action(request: HttpRequest, pk: int) -> HttpResponse:
         status = 409
     else:
         status = 200
-    next_path = _page_to_return_to(request)
+    back = next_path(request, reverse("reminders:reminders"))
     if request.htmx:
         # The swapped reminder's form keeps pointing back at the page it sits on, not at this URL.
-        context = {"reminder": reminder, "next_path": next_path}
+        context = {"reminder": reminder, "next_path": back}
         return render(request, "reminders/_reminder.html", context, status=status)
-    return redirect(next_path)
-
-
-def _page_to_return_to(request: HttpRequest) -> str:
-    next_url = request.POST.get("next", "")
-    # A path on this site only: a bare word would be taken for a view name by redirect().
-    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}
-    ):
-        return next_url
-    return reverse("reminders:reminders")
+    return redirect(back)
 
 
 @login_required

@@ -8,12 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core import keyset
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, next_path
 from apps.pipeline import selectors, services
 from apps.pipeline.forms import (
     DEFAULT_COLUMNS,
@@ -184,16 +183,6 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest, default: str) -> str:
-    candidate = request.POST.get("next", "")
-    # A path on this site only: a bare word would be taken for a view name by redirect().
-    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
-
-
 @login_required
 def application_move_menu(request: HttpRequest, pk: int) -> HttpResponse:
     """The stages a card can move to: into the card's menu by htmx, or as a page without script."""
@@ -224,10 +213,10 @@ def application_move(request: HttpRequest, pk: int) -> HttpResponse:
     if move is None:
         if request.htmx:
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-            return HttpResponseClientRedirect(_safe_next(request, detail_url))
+            return HttpResponseClientRedirect(next_path(request, detail_url))
         # The page again, with the reason beside the form and the stage, day and note as typed.
         return _detail_page(request, application, form)
-    next_url = _safe_next(request, detail_url)
+    next_url = next_path(request, detail_url)
     if move.round_two_missing:
         # Offer the obvious next step: the round-2 interview, pre-filled.
         messages.success(request, _move_confirmation(request, move, next_url=next_url))
@@ -285,7 +274,7 @@ def application_move_undo(request: HttpRequest, pk: int) -> HttpResponse:
     if on_board:
         return _board_part(request, move_status={"text": text})
     messages.success(request, text)
-    next_url = _safe_next(request, reverse("pipeline:application_detail", args=[application.pk]))
+    next_url = next_path(request, reverse("pipeline:application_detail", args=[application.pk]))
     if request.htmx:
         return HttpResponseClientRedirect(next_url)
     return redirect(next_url)
@@ -314,14 +303,14 @@ def application_star(request: HttpRequest, pk: int) -> HttpResponse:
     """Star or unstar: one of the few the person most wants."""
     application = _owned_application(request, pk)
     services.application_set_starred(application=application, starred=request.POST.get("starred") == "on")
-    return redirect(_safe_next(request, reverse("pipeline:application_detail", args=[application.pk])))
+    return redirect(next_path(request, reverse("pipeline:application_detail", args=[application.pk])))
 
 
 @login_required
 @require_POST
 def applications_bulk(request: HttpRequest) -> HttpResponse:
     """Do one thing to the applications ticked on the list, then show the list as it was filtered."""
-    back = _safe_next(request, reverse("pipeline:application_list"))
+    back = next_path(request, reverse("pipeline:application_list"))
     form = BulkForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
