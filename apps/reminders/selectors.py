@@ -63,7 +63,7 @@ def reminder_section(*, user: User, now: dt.datetime, name: str, query: QueryDic
         # Another section's position: this one starts from its top.
         query = QueryDict(mutable=True)
         query["section"] = name
-    return keyset.page(
+    page = keyset.page(
         section.rows(user, now),
         column=section.column,
         descending=section.descending,
@@ -73,6 +73,10 @@ def reminder_section(*, user: User, now: dt.datetime, name: str, query: QueryDic
         # Every section's column is filled in for the rows it lists: a plain order, read off an index.
         nullable=False,
     )
+    if name == "due":
+        # Of what is to do now, what was left from an earlier day: its first page or any after.
+        mark_overdue(page.rows, now=now)
+    return page
 
 
 def mark_overdue(reminders: list[Reminder], *, now: dt.datetime) -> list[Reminder]:
@@ -96,7 +100,6 @@ def reminder_board(*, user: User, now: dt.datetime, query: QueryDict | None = No
     """Four lists: to do now, coming up, could not be emailed, done; each a page at a time."""
     query = query if query is not None else QueryDict()
     pages = {name: reminder_section(user=user, now=now, name=name, query=query) for name in SECTIONS}
-    mark_overdue(pages["due"].rows, now=now)
     return ReminderBoard(**pages)
 
 

@@ -31,8 +31,6 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
         page = selectors.reminder_section(
             user=request.user, now=timezone.now(), name=section, query=request.GET
         )
-        if section == "due":
-            selectors.mark_overdue(page.rows, now=timezone.now())
         return render(request, "reminders/_section.html#more_reminders", {"page": page, "section": section})
     context = {
         "board": selectors.reminder_board(user=request.user, now=timezone.now(), query=request.GET),
