@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -64,3 +65,32 @@ def count_queries(client: Client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return len(captured)
+
+
+# Variables that would point an app process somewhere other than where the test points it.
+PROCESS_CONFIG_VARIABLES = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CACHE_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_URL",
+    "DEBUG",
+    "DJANGO_SETTINGS_MODULE",
+}
+
+
+def app_process_env(var_dir, **settings_for_it: str) -> dict[str, str]:
+    """The environment of an app process (a worker, manage.py) sharing this test's database:
+    none of the shell's own configuration, the test's database and secret (links it signs must
+    verify here), a var folder of its own, and whatever else the test sets."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    env = {key: value for key, value in os.environ.items() if key not in PROCESS_CONFIG_VARIABLES}
+    env.update(
+        DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        VAR_DIR=str(var_dir),
+        SECRET_KEY=settings.SECRET_KEY,
+        **settings_for_it,
+    )
+    return env

@@ -13,23 +13,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 
 from apps.pipeline.models import Application, ApplicationImport
+from tests.helpers import app_process_env
 from tests.pipeline.test_csv import latest_import, page_text, review_url, upload
 
 ROOT = Path(__file__).resolve().parents[2]
-# The worker gets its configuration from the test's database and broker, nothing else.
-CONFIG_VARIABLES = {
-    "DATABASE_URL",
-    "REDIS_URL",
-    "CACHE_URL",
-    "CELERY_BROKER_URL",
-    "EMAIL_URL",
-    "DEBUG",
-    "DJANGO_SETTINGS_MODULE",
-}
 
 
 @contextlib.contextmanager
@@ -37,16 +27,9 @@ def celery_workers(tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen]]:
     """start(): a Celery worker (no beat) on this test's database and broker, in a process group
     of its own; every one started is stopped on leaving. The data must be committed for it to
     see: use it from a transactional test."""
-    database = connection.settings_dict
-    env = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES}
-    env.update(
-        DATABASE_URL=(
-            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-        ),
-        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
-        EMAIL_URL="locmem://",
-        VAR_DIR=str(tmp_path / "var"),
-        SECRET_KEY=settings.SECRET_KEY,
+    # Its configuration is the test's database and broker, nothing else.
+    env = app_process_env(
+        tmp_path / "var", CELERY_BROKER_URL=settings.CELERY_BROKER_URL, EMAIL_URL="locmem://"
     )
     log_path = tmp_path / "worker.log"
     started: list[subprocess.Popen] = []

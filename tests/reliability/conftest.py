@@ -10,40 +10,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from apps.reminders.models import Kind, Reminder, ReminderSettings
-from tests.helpers import confirm_email
+from tests.helpers import app_process_env, confirm_email
 from tests.pipeline.factories import ApplicationFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG_VARIABLES = {
-    "DATABASE_URL",
-    "REDIS_URL",
-    "CACHE_URL",
-    "CELERY_BROKER_URL",
-    "EMAIL_URL",
-    "DEBUG",
-    "DJANGO_SETTINGS_MODULE",
-}
 
 
 @pytest.fixture
 def process_env(tmp_path, smtp_server) -> dict[str, str]:
     """Environment for app processes that share this test's database and SMTP server."""
-    database = connection.settings_dict
-    env = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES}
-    env.update(
-        DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        EMAIL_URL=smtp_server.url,
-        VAR_DIR=str(tmp_path / "var"),
-        SITE_URL="http://testserver",
-        # Links the worker signs must verify here: one secret, as in production.
-        SECRET_KEY=settings.SECRET_KEY,
-    )
-    return env
+    return app_process_env(tmp_path / "var", EMAIL_URL=smtp_server.url, SITE_URL="http://testserver")
 
 
 @pytest.fixture
