@@ -89,6 +89,9 @@ class InterviewParticipant(models.Model):
     )
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=20, choices=ContactKind.choices, default=ContactKind.INTERVIEWER)
+    # Their thank-you note as the person edited it; empty means the draft made from the reflection.
+    thank_you_note = models.TextField(blank=True)
+    thanked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

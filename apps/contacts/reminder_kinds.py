@@ -9,24 +9,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
+from apps.contacts import thank_you as thank_you_notes
 from apps.contacts.models import ApplicationReference
 from apps.journal.reminder_kinds import highlight_from, reflection_of, went_badly
 from apps.reminders import kinds
-from apps.reminders.emails import Context, draft
+from apps.reminders.emails import Context, absolute, draft
 
 NOTES = "contacts/email"
 
 
+# The email shows this many notes in full; the page has them all.
+NOTES_IN_EMAIL = 3
+
+
 def thank_you(reminder: Any, context: Context) -> Context:
-    reflection = reflection_of(reminder.interview)
-    added = {
+    """A note for each person met who is not thanked yet, or one for everyone when none is named."""
+    interview = reminder.interview
+    reflection = reflection_of(interview)
+    unsent = [note for note in thank_you_notes.notes_for(interview) if not note.sent]
+    drafts = [note.draft for note in unsent[:NOTES_IN_EMAIL]]
+    return {
         "reflection": reflection,
         "honest": went_badly(reflection),
         "highlight": highlight_from(reflection.went_well) if reflection else "",
+        "drafts": drafts or [thank_you_notes.generated_note(interview)],
+        "names": [note.participant.name for note in unsent],
+        "more_notes": max(0, len(unsent) - NOTES_IN_EMAIL),
+        "thank_you_url": absolute(reverse("contacts:thank_you", args=[interview.pk])),
     }
-    subject = f"Thank you: {context['role']} interview"
-    added["draft"] = draft(f"{NOTES}/_thank_you_note.txt", subject, {**context, **added})
-    return added
 
 
 def recruiter_debrief(reminder: Any, context: Context) -> Context:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.contacts import urls_debrief, urls_references
+from apps.contacts import urls_debrief, urls_references, urls_thank_you
 from apps.contacts.views import contacts
 
 app_name = "contacts"
@@ -28,4 +28,5 @@ urlpatterns = [
     ),
     *urls_debrief.urlpatterns,
     *urls_references.urlpatterns,
+    *urls_thank_you.urlpatterns,
 ]

@@ -43,6 +43,14 @@ def went_badly(reflection: Reflection | None) -> bool:
 _SENTENCE_STARTS = {"i", "i'm", "i've", "we", "they", "he", "she", "it", "you", "there", "felt", "was"}
 # Words that start a topic ("The design question"): lowered to fit mid-sentence.
 _TOPIC_STARTS = {"the", "a", "an", "our", "my", "their", "his", "her", "how", "what", "why", "this", "that"}
+# Verbs that make a line a verdict ("the migration story landed well"), not a topic to
+# talk about: "our conversation about the migration story landed well" reads wrong.
+_VERDICT = re.compile(
+    r"""\b(?: went | landed | was | were | is | are | felt | seemed | liked | loved | enjoyed | got
+         | did | had | made | asked | said | answered | explained | showed | clicked | worked
+         | impressed | nailed | laughed | agreed | smiled | responded )\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _HIGHLIGHT_MAX = 100
 
 
@@ -54,7 +62,7 @@ def highlight_from(went_well: str) -> str:
     if not first or len(first) > _HIGHLIGHT_MAX:
         return ""
     opening = first.split()[0].lower()
-    if opening in _SENTENCE_STARTS:
+    if opening in _SENTENCE_STARTS or _VERDICT.search(first):
         return ""
     if opening in _TOPIC_STARTS:
         first = first[0].lower() + first[1:]

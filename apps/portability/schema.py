@@ -194,7 +194,7 @@ TABLES: tuple[Table, ...] = (
             Link("interview", "interviews", "interview"),
             Link("contact", "contacts", "contact", nullable=True, owner_path="owner"),
         ),
-        fields=("name", "role"),
+        fields=("name", "role", "thank_you_note", "thanked_at"),
         natural_key=("interview", "contact"),
         label=("person met at an interview", "people met at interviews"),
     ),

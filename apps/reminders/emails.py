@@ -59,13 +59,13 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def _round_name(interview: Any) -> str:
+def round_name_of(interview: Any) -> str:
     if interview is None:
         return ""
     return ROUND_NAMES.get(interview.round_number, f"round {interview.round_number}")
 
 
-def _signature(owner: User) -> str:
+def signature_of(owner: User) -> str:
     return owner.get_full_name() or owner.first_name
 
 
@@ -85,8 +85,8 @@ def base_context(reminder: Reminder) -> Context:
         "interview": interview,
         "company": application.company.name if application else "",
         "role": application.role_title if application else "",
-        "round_name": _round_name(interview),
-        "signature": _signature(reminder.owner),
+        "round_name": round_name_of(interview),
+        "signature": signature_of(reminder.owner),
         "links": _action_links(reminder),
         "settings_url": absolute(reverse("accounts:settings")),
         "application_url": (
@@ -132,6 +132,14 @@ def _message(templates: str, reminder: Reminder, context: Context) -> EmailMulti
     )
     message.attach_alternative(_render(f"{templates}.html", context, owner.zone), "text/html")
     return message
+
+
+def draft_of(reminder: Reminder) -> Draft | None:
+    """The message a reminder's email offers the person to send, or None for a kind with none."""
+    context = base_context(reminder)
+    context |= kinds.get(reminder.kind).context_function()(reminder, context)
+    found = context.get("draft")
+    return found if isinstance(found, Draft) else None
 
 
 def build(reminder: Reminder) -> EmailMultiAlternatives:

@@ -27,6 +27,8 @@ INTERVIEW = "interview"
 APPLICATION = "application"
 REFERENCE = "reference"
 ABOUTS = (INTERVIEW, APPLICATION, REFERENCE)
+# A page about the reminder itself: its drafted message, for kinds whose task is to send one.
+REMINDER = "reminder"
 
 # The context function: (reminder, the context every reminder email has) -> what this kind adds.
 ContextFunction = Callable[[Any, dict[str, Any]], dict[str, Any]]
@@ -45,7 +47,7 @@ class ReminderKind:
     page_about: str = APPLICATION
 
     def __post_init__(self) -> None:
-        if self.about not in ABOUTS or self.page_about not in (INTERVIEW, APPLICATION):
+        if self.about not in ABOUTS or self.page_about not in (INTERVIEW, APPLICATION, REMINDER):
             raise ValueError(f"Reminder kind {self.key!r}: unknown about")
 
     def context_function(self) -> ContextFunction:
@@ -71,7 +73,8 @@ ROWS = (
         due=rules.thank_you_due,
         context="apps.contacts.reminder_kinds.thank_you",
         emails="contacts/email/thank_you",
-        page="pipeline:application_detail",
+        page="contacts:thank_you",
+        page_about=INTERVIEW,
     ),
     ReminderKind(
         key="recruiter_debrief",
@@ -118,7 +121,8 @@ ROWS = (
         due=rules.follow_up_due_for,
         context="apps.pipeline.reminder_kinds.follow_up",
         emails="pipeline/email/follow_up",
-        page="pipeline:application_detail",
+        page="reminders:note",
+        page_about=REMINDER,
     ),
     ReminderKind(
         key="nudge",
@@ -127,7 +131,8 @@ ROWS = (
         due=rules.due_now,
         context="apps.pipeline.reminder_kinds.nudge",
         emails="pipeline/email/nudge",
-        page="pipeline:application_detail",
+        page="reminders:note",
+        page_about=REMINDER,
     ),
     ReminderKind(
         key="prep_review",

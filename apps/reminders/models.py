@@ -115,6 +115,8 @@ class Reminder(models.Model):
     def page_path(self) -> str:
         """The page where the person does what the reminder asks (its kind's page)."""
         row = self.registry_row
+        if row.page_about == kinds.REMINDER:
+            return path_of(row.page, self.pk)
         about_id = self.interview_id if row.page_about == kinds.INTERVIEW else self.application_id
         if about_id is None:
             return reverse("reminders:reminders")

@@ -8,5 +8,6 @@ urlpatterns = [
     path("reminders/", views.reminder_list, name="reminders"),
     path("reminders/settings/", views.reminder_settings, name="settings"),
     path("reminders/<int:pk>/", views.reminder_action, name="action"),
+    path("reminders/<int:pk>/note/", views.reminder_note, name="note"),
     *urls_links.urlpatterns,
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.forms import PreferencesForm
 from apps.accounts.selectors import email_confirmed
 from apps.core.forms import next_path
-from apps.reminders import selectors, services
+from apps.reminders import emails, kinds, selectors, services
 from apps.reminders.forms import ReminderSettingsForm
 from apps.reminders.models import Reminder
 
@@ -62,6 +62,23 @@ def reminder_action(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"reminder": reminder, "next_path": back}
         return render(request, "reminders/_reminder.html", context, status=status)
     return redirect(back)
+
+
+@login_required
+def reminder_note(request: HttpRequest, pk: int) -> HttpResponse:
+    """The message a reminder asks the person to send (a check-in, a follow-up), ready to copy
+    or open in their mail app, with the reminder's own buttons beside it."""
+    reminder = get_object_or_404(
+        Reminder.objects.for_user(request.user).select_related("application__company", "interview", "owner"),
+        pk=pk,
+    )
+    note = emails.draft_of(reminder)
+    if note is None:
+        # A kind with no message to send has its own page for the task (a reflection, the brief).
+        if reminder.registry_row.page_about == kinds.REMINDER:
+            raise Http404("This reminder has no message to send.")
+        return redirect(reminder.page_path)
+    return render(request, "reminders/note.html", {"reminder": reminder, "draft": note})
 
 
 @login_required

@@ -33,7 +33,7 @@ function setUpCopyButtons(root) {
       } catch (error) {
         field.focus();
         field.select();
-        showCopyStatus(targetId, "Copying was blocked: the address is selected, copy it by hand.");
+        showCopyStatus(targetId, "Copying was blocked: the text is selected, copy it by hand.");
       }
     });
   });

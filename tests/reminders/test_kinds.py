@@ -65,14 +65,14 @@ def test_dedupe_keys_travel_as_templates_and_come_back_with_the_new_id():
 
 # Where each kind's "Open" should land: the page's name, and whose id it takes.
 EXPECTED_PAGES = {
-    Kind.THANK_YOU: ("pipeline:application_detail", "application_id"),
+    Kind.THANK_YOU: ("contacts:thank_you", "interview_id"),
     Kind.RECRUITER_DEBRIEF: ("contacts:debrief", "interview_id"),
     Kind.REFLECTION_PROMPT: ("journal:reflect", "interview_id"),
     Kind.PREP_REVIEW: ("prep:brief", "interview_id"),
     Kind.REFERENCE_HEADS_UP: ("contacts:references", "application_id"),
     Kind.REFERENCE_THANKS: ("contacts:references", "application_id"),
-    Kind.FOLLOW_UP: ("pipeline:application_detail", "application_id"),
-    Kind.NUDGE: ("pipeline:application_detail", "application_id"),
+    Kind.FOLLOW_UP: ("reminders:note", "pk"),
+    Kind.NUDGE: ("reminders:note", "pk"),
 }
 
 

@@ -349,15 +349,24 @@ def test_the_open_link_leads_to_the_reflection_form_for_a_reflection_prompt(clie
     assert _unchanged(reminder)
 
 
-# Every kind's page is checked in test_kinds.py; these open the application itself.
-@pytest.mark.parametrize("kind", [Kind.THANK_YOU, Kind.FOLLOW_UP, Kind.NUDGE])
-def test_the_open_link_leads_to_the_application_for_kinds_done_there(client, interview, kind):
+# Every kind's page is checked in test_kinds.py; these open the message to send.
+def test_the_open_link_leads_to_the_thank_you_notes_for_a_thank_you(client, interview):
+    reminder = _reminder(interview, kind=Kind.THANK_YOU)
+
+    response = client.get(_path(reminder, "open"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("contacts:thank_you", args=[interview.pk])
+
+
+@pytest.mark.parametrize("kind", [Kind.FOLLOW_UP, Kind.NUDGE])
+def test_the_open_link_leads_to_the_message_to_send_for_a_check_in(client, interview, kind):
     reminder = _reminder(interview, kind=kind)
 
     response = client.get(_path(reminder, "open"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("pipeline:application_detail", args=[interview.application_id])
+    assert response["Location"] == reverse("reminders:note", args=[reminder.pk])
 
 
 def _email_links(message) -> set[str]:
