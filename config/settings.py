@@ -241,6 +241,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "apps.pipeline.tasks.nudge_quiet_applications",
         "schedule": 3600.0,
     },
+    # Every hour: a weekly "keep searching" reminder for searches with fewer than two applications moving.
+    "keep-searching-weekly": {
+        "task": "apps.pipeline.tasks.keep_searching_weekly",
+        "schedule": 3600.0,
+    },
 }
 # A dispatch that takes longer than its minute must not pile up copies of itself.
 CELERY_TASK_TIME_LIMIT = 600

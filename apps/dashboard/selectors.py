@@ -19,7 +19,7 @@ from apps.dashboard import numbers
 from apps.journal import selectors as journal_selectors
 from apps.journal.insights import rank_mistakes
 from apps.journal.models import Reflection
-from apps.pipeline.models import Application, Interview, Stage
+from apps.pipeline.models import Application, Interview, Stage, moved_since
 from apps.prep import selectors as prep_selectors
 from apps.reminders.models import TO_DO, Kind, Reminder, Status
 from apps.reminders.selectors import mark_overdue
@@ -130,7 +130,11 @@ def _glance(user: User, now: dt.datetime) -> Glance:
     mine = Application.objects.for_user(user).filter(archived=False)
     per_stage = {
         row["stage"]: row
-        for row in mine.values("stage").annotate(count=Count("pk"), newest=Max("created_at"))
+        for row in mine.values("stage").annotate(
+            count=Count("pk"),
+            newest=Max("created_at"),
+            moving=Count("pk", filter=moved_since(now - STALE_AFTER)),
+        )
     }
     active_stages = [stage for stage in Stage.active() if stage != Stage.ACCEPTED]
     active = sum(per_stage[stage]["count"] for stage in active_stages if stage in per_stage)
@@ -151,11 +155,13 @@ def _glance(user: User, now: dt.datetime) -> Glance:
         stale=stale,
     )
     newest = max((row["newest"] for row in per_stage.values()), default=None)
-    if per_stage and active == 0:
+    # Counted as the weekly keep-searching email counts (ApplicationQuerySet.moving).
+    moving = sum(per_stage[stage]["moving"] for stage in Stage.under_way() if stage in per_stage)
+    if per_stage and moving == 0:
         glance.keep_searching = (
             "Nothing is moving right now. Add an application or two: the next good one starts here."
         )
-    elif per_stage and active == 1:
+    elif per_stage and moving == 1:
         glance.keep_searching = (
             "Only one application is moving. Add another: one good interview is not an offer yet."
         )

@@ -38,6 +38,11 @@ class Stage(models.TextChoices):
         return [stage for stage in cls if stage not in cls.exits()]
 
     @classmethod
+    def under_way(cls) -> list[Stage]:
+        """Applied and waiting on an answer: neither just an idea nor finished."""
+        return [stage for stage in cls.active() if stage not in (cls.INTERESTED, cls.ACCEPTED)]
+
+    @classmethod
     def interviewing(cls) -> list[Stage]:
         return [cls.FIRST_INTERVIEW, cls.SECOND_INTERVIEW, cls.FINAL_ROUND]
 
@@ -121,10 +126,26 @@ class ApplicationQuerySet(models.QuerySet):
     def quiet(self, *, since: dt.datetime) -> ApplicationQuerySet:
         """Unchanged since `since`, with no interview since then or booked ahead: nothing is
         happening. An interview last week is news, even if nobody edited the application."""
-        recent = Interview.objects.filter(
+        return self.filter(updated_at__lt=since).exclude(_interview_since(since))
+
+    def moving(self, *, since: dt.datetime) -> ApplicationQuerySet:
+        """Under way (applied, not yet ended or accepted) and not quiet since `since`: the
+        applications that are actually going somewhere."""
+        return self.open().filter(moved_since(since), stage__in=Stage.under_way())
+
+
+def moved_since(since: dt.datetime) -> models.Q:
+    """Changed, or interviewed (or booked to be), since `since`: the opposite of quiet."""
+    return models.Q(updated_at__gte=since) | models.Q(_interview_since(since))
+
+
+def _interview_since(since: dt.datetime) -> models.Exists:
+    """The application has an interview (not cancelled) since `since`, or booked ahead."""
+    return models.Exists(
+        Interview.objects.filter(
             application=models.OuterRef("pk"), cancelled_at__isnull=True, starts_at__gte=since
         )
-        return self.filter(updated_at__lt=since).exclude(models.Exists(recent))
+    )
 
 
 class Application(models.Model):

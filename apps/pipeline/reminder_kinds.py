@@ -1,4 +1,5 @@
-"""The pipeline's reminder kinds: follow up on a promised decision, nudge a quiet application.
+"""The pipeline's reminder kinds: follow up on a promised decision, nudge a quiet application,
+keep the search moving.
 
 The reminders kernel calls these context functions, named in its registry
 (`apps/reminders/kinds.py`); the templates are in templates/pipeline/email/.
@@ -8,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
+from apps.pipeline.keep_searching import pulse
 from apps.pipeline.models import Application, Stage
-from apps.reminders.emails import Context, draft
+from apps.reminders.emails import Context, absolute, draft
 
 NOTES = "pipeline/email"
 
@@ -38,3 +42,12 @@ def nudge(reminder: Any, context: Context) -> Context:
         f"{NOTES}/_nudge_note.txt", f"Checking in: {context['role']} application", {**context, **added}
     )
     return added
+
+
+def keep_searching(reminder: Any, context: Context) -> Context:
+    """This week's pulse, read when the email is built: what moved since the reminder was made counts."""
+    return {
+        "pulse": pulse(user=reminder.owner),
+        "page_url": absolute(reverse("pipeline:keep_searching")),
+        "add_url": absolute(reverse("pipeline:application_create")),
+    }

@@ -14,6 +14,14 @@ def nudge_quiet_applications() -> int:
     return nudge()
 
 
+@shared_task(ignore_result=True)
+def keep_searching_weekly() -> int:
+    """Every hour: this week's keep-searching reminder for each stalled search (one a week)."""
+    from apps.pipeline.keep_searching import plan_weekly_reminders
+
+    return plan_weekly_reminders()
+
+
 # Retried by no one: a failure is recorded on the import, in words the person reads on its page,
 # and the import's transaction leaves nothing behind. The page offers to try again.
 @shared_task(ignore_result=True)

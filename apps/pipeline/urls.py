@@ -1,7 +1,7 @@
 from django.urls import path
 
 from apps.pipeline import urls_calendar, urls_csv
-from apps.pipeline.views import applications, deletion, history, interviews, suggest
+from apps.pipeline.views import applications, deletion, history, interviews, search, suggest
 
 app_name = "pipeline"
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("applications/<int:pk>/archive/", applications.application_archive, name="application_archive"),
     path("applications/<int:pk>/star/", applications.application_star, name="application_star"),
     path("applications/bulk/", applications.applications_bulk, name="applications_bulk"),
+    path("keep-searching/", search.keep_searching, name="keep_searching"),
     path(
         "applications/<int:pk>/interviews/new/",
         interviews.interview_create,

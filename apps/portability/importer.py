@@ -685,8 +685,9 @@ def _check_reminder_about(row: PlannedRow, raw: dict) -> list[str]:
     registered = kinds.REGISTRY.get(row.instance.kind)
     if registered is None:
         return []  # an unknown kind is reported with the other choices
-    link = DEDUPE_ABOUT[registered.about]
-    if raw.get(link) is None:
+    link = DEDUPE_ABOUT.get(registered.about)
+    # A reminder about the whole search (keep searching) names no row.
+    if link is not None and raw.get(link) is None:
         return [f'a "{registered.key}" reminder is about {_a(registered.about)}, but "{link}" names none.']
     return []
 

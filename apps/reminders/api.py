@@ -41,8 +41,15 @@ def settings_for(user: User) -> ReminderSettings:
 
 
 def _application_of(what: str, about: Any) -> Any:
-    """Every reminder belongs to an application: the row itself, or the one it hangs from."""
+    """The application a reminder belongs to: the row itself, the one it hangs from, or none
+    for a reminder about the whole search."""
+    if what == kinds.ACCOUNT:
+        return None
     return about if what == kinds.APPLICATION else about.application
+
+
+def _owner_of(what: str, about: Any) -> User:
+    return about if what == kinds.ACCOUNT else _application_of(what, about).owner
 
 
 def _links(row: kinds.ReminderKind, about: Any) -> dict[str, Any]:
@@ -60,6 +67,8 @@ def _about_filter(what: str, about: Any) -> Q:
         return Q(interview=about)
     if what == kinds.APPLICATION:
         return Q(application=about)
+    if what == kinds.ACCOUNT:
+        return Q(owner=about)
     return Q(subject_key=f"{kinds.REFERENCE}:{about.pk}")
 
 
@@ -82,7 +91,7 @@ def plan(
     """
     row = kinds.get(kind)
     links = _links(row, about)
-    owner = links["application"].owner
+    owner = _owner_of(row.about, about)
     if not asked:
         preferences = preferences or settings_for(owner)
         if not preferences.wants(kind):
@@ -162,7 +171,7 @@ def schedule_about(
     reflection), created or moved to the row's new times; `rearm` when the row's times moved,
     so that those already dealt with for the old times come due again (see `save`)."""
     now = now or timezone.now()
-    preferences = settings_for(_application_of(what, about).owner)
+    preferences = settings_for(_owner_of(what, about))
     planned = (
         plan(kind=row.key, about=about, preferences=preferences, now=now) for row in kinds.kinds_about(what)
     )

@@ -26,7 +26,9 @@ from apps.reminders import rules
 INTERVIEW = "interview"
 APPLICATION = "application"
 REFERENCE = "reference"
-ABOUTS = (INTERVIEW, APPLICATION, REFERENCE)
+# The search as a whole (the weekly "keep searching" email): about the person, no one row.
+ACCOUNT = "account"
+ABOUTS = (INTERVIEW, APPLICATION, REFERENCE, ACCOUNT)
 # A page about the reminder itself: its drafted message, for kinds whose task is to send one.
 REMINDER = "reminder"
 
@@ -42,12 +44,13 @@ class ReminderKind:
     due: rules.DueRule
     context: str
     emails: str
-    # The page where the thing is done: a URL name, reversed with the id of `page_about`.
+    # The page where the thing is done: a URL name, reversed with the id of `page_about`
+    # (with no id for a page about the account).
     page: str
     page_about: str = APPLICATION
 
     def __post_init__(self) -> None:
-        if self.about not in ABOUTS or self.page_about not in (INTERVIEW, APPLICATION, REMINDER):
+        if self.about not in ABOUTS or self.page_about not in (INTERVIEW, APPLICATION, REMINDER, ACCOUNT):
             raise ValueError(f"Reminder kind {self.key!r}: unknown about")
 
     def context_function(self) -> ContextFunction:
@@ -143,6 +146,16 @@ ROWS = (
         emails="prep/email/prep_review",
         page="prep:brief",
         page_about=INTERVIEW,
+    ),
+    ReminderKind(
+        key="keep_searching",
+        label="Keep your search moving",
+        about=ACCOUNT,
+        due=rules.due_now,
+        context="apps.pipeline.reminder_kinds.keep_searching",
+        emails="pipeline/email/keep_searching",
+        page="pipeline:keep_searching",
+        page_about=ACCOUNT,
     ),
 )
 

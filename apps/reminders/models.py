@@ -117,6 +117,8 @@ class Reminder(models.Model):
         row = self.registry_row
         if row.page_about == kinds.REMINDER:
             return path_of(row.page, self.pk)
+        if row.page_about == kinds.ACCOUNT:
+            return reverse(row.page)
         about_id = self.interview_id if row.page_about == kinds.INTERVIEW else self.application_id
         if about_id is None:
             return reverse("reminders:reminders")

@@ -97,14 +97,23 @@ def test_the_funnel_counts_how_far_applications_got_and_the_conversion(owner):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_quiet_applications_are_listed_and_one_active_application_means_keep_searching(owner):
+def test_quiet_applications_are_listed_and_do_not_count_as_moving(owner):
     quiet = _application(owner, days_ago=30)
     Application.objects.filter(pk=quiet.pk).update(updated_at=NOW - dt.timedelta(days=20))
 
     glance = selectors.dashboard(user=owner, now=NOW).glance
 
     assert glance.stale == [Application.objects.get(pk=quiet.pk)]
-    assert "Only one application is moving" in glance.keep_searching
+    assert "Nothing is moving right now" in glance.keep_searching
+
+
+@time_machine.travel(NOW, tick=False)
+def test_one_application_moving_beside_a_quiet_one_means_keep_searching(owner):
+    quiet = _application(owner, days_ago=30)
+    Application.objects.filter(pk=quiet.pk).update(updated_at=NOW - dt.timedelta(days=20))
+    _application(owner, Stage.SCREENING, days_ago=3)
+
+    assert "Only one application is moving" in selectors.dashboard(user=owner, now=NOW).glance.keep_searching
 
 
 @time_machine.travel(NOW, tick=False)

@@ -46,7 +46,7 @@ def test_every_kind_has_its_context_function_templates_and_page(row):
     assert callable(row.context_function())
     for suffix in ("_subject.txt", ".txt", ".html"):
         get_template(f"{row.emails}{suffix}")
-    assert reverse(row.page, args=[1])
+    assert reverse(row.page, args=[] if row.page_about == kinds.ACCOUNT else [1])
 
 
 def test_the_kinds_choices_are_the_registry():
@@ -73,12 +73,13 @@ EXPECTED_PAGES = {
     Kind.REFERENCE_THANKS: ("contacts:references", "application_id"),
     Kind.FOLLOW_UP: ("reminders:note", "pk"),
     Kind.NUDGE: ("reminders:note", "pk"),
+    Kind.KEEP_SEARCHING: ("pipeline:keep_searching", None),
 }
 
 
 def _expected_page(reminder: Reminder) -> str:
     name, id_field = EXPECTED_PAGES[reminder.kind]
-    return reverse(name, args=[getattr(reminder, id_field)])
+    return reverse(name, args=[getattr(reminder, id_field)] if id_field else [])
 
 
 def test_open_in_an_email_leads_to_the_page_where_the_thing_is_done(owner):
@@ -92,6 +93,7 @@ def test_open_in_an_email_leads_to_the_page_where_the_thing_is_done(owner):
     api.schedule(kind=Kind.REFERENCE_THANKS, about=reference)
     api.schedule(kind=Kind.NUDGE, about=application, occasion="quiet")
     api.schedule(kind=Kind.FOLLOW_UP, about=application, due_at=upcoming.ends_at, occasion="asked")
+    api.schedule(kind=Kind.KEEP_SEARCHING, about=owner, occasion="2026-W49")
     made = {reminder.kind: reminder for reminder in Reminder.objects.for_user(owner)}
     assert set(made) == set(Kind.values)
 
