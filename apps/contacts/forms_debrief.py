@@ -7,7 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from apps.accounts.models import User
 from apps.contacts import balanced
-from apps.contacts.models import Channel, Contact, ContactKind, ContactQuerySet
+from apps.contacts.models import Channel, Contact, ContactKind, ContactQuerySet, Interaction
 from apps.pipeline.models import Interview
 
 HOW_IT_WENT_MAX_LENGTH = 5_000
@@ -109,6 +109,9 @@ class DebriefForm(forms.Form):
     # Only asked for when the wording check found something: the person may
     # have good reasons to keep their words, and the choice stays theirs.
     send_as_is = forms.BooleanField(label="Send it as it is", required=False)
+    # The latest debrief of this interview that the page showed, if any: logging this form
+    # while it was shown is the choice to log another one (see services.debrief_log).
+    after_debrief = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,
@@ -117,6 +120,7 @@ class DebriefForm(forms.Form):
         user: User,
         interview: Interview,
         initial: dict[str, object] | None = None,
+        latest_debrief: Interaction | None = None,
     ) -> None:
         self.interview = interview
         recruiters = Contact.objects.for_user(user).filter(kind__in=ContactKind.recruiters())
@@ -124,6 +128,13 @@ class DebriefForm(forms.Form):
             initial = _prefill(interview, recruiters)
         super().__init__(data, initial=initial)
         self.fields["recruiter"].queryset = recruiters
+        if latest_debrief is not None:
+            self.initial["after_debrief"] = latest_debrief.pk
+
+    def clean_after_debrief(self) -> int | None:
+        value = self.cleaned_data["after_debrief"]
+        # An id that is not a number names no debrief: as if none had been shown.
+        return int(value) if value.isascii() and value.isdigit() else None
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()

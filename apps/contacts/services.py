@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -143,26 +144,74 @@ def interaction_log(
     return interaction
 
 
-# A debrief sent twice within this window (a double click, a resent form) is logged once.
-DEBRIEF_REPEAT_WINDOW = dt.timedelta(minutes=10)
+# --- Recruiter debriefs ------------------------------------------------------------
 
 
-def debrief_log(
-    *, owner: User, interview: Interview, script: str, recruiter: Contact | None, channel: str
-) -> tuple[Interaction, bool]:
-    """Log a recruiter debrief; returns (the interaction, whether it is new)."""
-    recent = (
-        Interaction.objects.for_user(owner)
-        .filter(
-            application=interview.application,
-            is_debrief=True,
-            summary=script.strip(),
-            created_at__gte=timezone.now() - DEBRIEF_REPEAT_WINDOW,
+class DebriefAlreadyLogged(Exception):
+    """The interview has a debrief the person had not seen when they logged this one."""
+
+    def __init__(self, latest: Interaction) -> None:
+        super().__init__("This interview was debriefed already.")
+        self.latest = latest
+
+
+def interview_debriefs(*, interview: Interview) -> QuerySet[Interaction]:
+    """The recruiter debriefs logged about an interview, newest first.
+
+    An interaction does not record its interview, only its application, so a debrief
+    belongs to the interview of its application held last before it: logged at or after
+    this one began, and before the next one that is not cancelled began.
+    """
+    debriefs = Interaction.objects.filter(
+        owner_id=interview.application.owner_id,
+        application_id=interview.application_id,
+        is_debrief=True,
+        happened_at__gte=interview.starts_at,
+    )
+    next_start = (
+        Interview.objects.filter(
+            application_id=interview.application_id,
+            starts_at__gt=interview.starts_at,
+            cancelled_at__isnull=True,
         )
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
         .first()
     )
-    if recent is not None:
-        return recent, False
+    if next_start is not None:
+        debriefs = debriefs.filter(happened_at__lt=next_start)
+    return debriefs.select_related("contact").order_by("-happened_at", "-pk")
+
+
+@transaction.atomic
+def debrief_log(
+    *,
+    owner: User,
+    interview: Interview,
+    script: str,
+    recruiter: Contact | None,
+    channel: str,
+    after_debrief_id: int | None = None,
+) -> tuple[Interaction, bool]:
+    """Log a recruiter debrief about an interview; returns (the debrief, whether it is new).
+
+    1. The interview's row is locked first, so two posts of one form (a double click, a
+       form sent again from another tab) are taken one after the other: the second sees
+       what the first logged.
+    2. A script already logged about this interview is that debrief sent again: the one
+       logged is returned, and nothing is logged twice.
+    3. Once the interview has a debrief, another is logged only when the person saw the
+       latest one and chose to log another (`after_debrief_id` names it). Otherwise
+       DebriefAlreadyLogged carries the latest, for the page to show.
+    """
+    Interview.objects.select_for_update().filter(pk=interview.pk).values_list("pk", flat=True).first()
+    debriefs = interview_debriefs(interview=interview)
+    repeat = debriefs.filter(summary=script.strip()).first()
+    if repeat is not None:
+        return repeat, False
+    latest = debriefs.first()
+    if latest is not None and latest.pk != after_debrief_id:
+        raise DebriefAlreadyLogged(latest)
     interaction = interaction_log(
         owner=owner,
         summary=script,
