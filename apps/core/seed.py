@@ -1607,6 +1607,25 @@ def _demo_prep(user: User, interview: Interview) -> PrepPlan:
     return plan
 
 
+# Told to Daniel in round one, as its reflection records: the round-two brief warns before
+# it is told to him again.
+DEMO_TOLD_STORY = ("Moving billing off the legacy system", "Daniel Okafor")
+
+
+def _demo_told_story(user: User, round_one: Interview) -> None:
+    title, listener = DEMO_TOLD_STORY
+    reflection = Reflection.objects.get(interview=round_one)
+    journal_services.reflection_save(
+        interview=round_one,
+        fields={},
+        base_version=reflection.version,
+        told={
+            user.stories.get(title=title).pk: [round_one.participants.get(name=listener).pk],
+        },
+        now=round_one.ends_at + 3 * HOUR,
+    )
+
+
 def seed_demo_account(
     *, password: str = DEFAULT_PASSWORD, now: dt.datetime | None = None
 ) -> tuple[User, bool]:
@@ -1627,6 +1646,7 @@ def seed_demo_account(
             apps[spec.key], rounds[spec.key] = _demo_application(user, spec, now)
         _demo_people(user, apps, rounds, now)
         _demo_prep(user, rounds["brightwater"][1])
+        _demo_told_story(user, rounds["brightwater"][0])
         prep_services.practice_answer_save(
             owner=user,
             question="Why this company, and why now?",

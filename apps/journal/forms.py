@@ -1,11 +1,76 @@
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 from django import forms
 
+from apps.contacts.models import InterviewParticipant
 from apps.journal import checklists
 from apps.journal.models import ACCOUNT_MAX_LENGTH, NOTE_MAX_LENGTH
+from apps.prep.models import Story
 
 SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+
+# "Stories you told": a field per story of the person's, named story_<id>, each a list of ticks:
+# TOLD when it was told, and the ids of the people on the panel who heard it. A field per story,
+# not one list of all, so that the draft merge (core/drafts.py) works story by story: two tabs
+# ticking different stories keep both, and no order of stories has to match between them.
+TOLD = "told"
+_STORY_FIELD = re.compile(r"^story_(\d+)$")
+# Past this many stories, the likeliest are shown and the rest wait behind "show all".
+STORIES_SHOWN_FIRST = 12
+
+
+def story_field_name(story_id: int) -> str:
+    return f"story_{story_id}"
+
+
+@dataclass(frozen=True)
+class StoriesOffered:
+    """What "stories you told" offers: the person's stories, likeliest first, and this interview's panel.
+
+    Each story may carry `on_plan` (it was chosen for this interview's prep) and `told_here`.
+    """
+
+    stories: list[Story] = field(default_factory=list)
+    participants: list[InterviewParticipant] = field(default_factory=list)
+
+    @property
+    def field_names(self) -> list[str]:
+        return [story_field_name(story.pk) for story in self.stories]
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    story: Story
+    field: forms.BoundField
+    ticks: list[str]
+
+    @property
+    def told(self) -> bool:
+        return TOLD in self.ticks
+
+
+@dataclass(frozen=True)
+class StoryRows:
+    first: list[StoryRow]
+    rest: list[StoryRow]
+
+    @property
+    def rest_has_told(self) -> bool:
+        return any(row.told for row in self.rest)
+
+
+class _StoryTicksField(forms.MultipleChoiceField):
+    """One story's ticks. A tick for someone no longer on the panel (removed in another tab while
+    this form was open) is dropped, not refused: they cannot have heard it here, and the rest of the
+    reflection must still save."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def clean(self, value: object) -> list[str]:
+        return [tick for tick in self.to_python(value) if self.valid_value(tick)]
 
 
 def _choices(items: tuple[checklists.Item, ...]) -> list[tuple[str, str]]:
@@ -84,6 +149,56 @@ class ReflectionForm(forms.Form):
     # Set by static/js/drafts.js: which copy of the form this is.
     editor = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args: object, offered: StoriesOffered | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.offered = offered or StoriesOffered()
+        people = [(str(person.pk), person.name) for person in self.offered.participants]
+        for story in self.offered.stories:
+            self.fields[story_field_name(story.pk)] = _StoryTicksField(
+                label=story.title, required=False, choices=[(TOLD, story.title), *people]
+            )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        # A story ticked that the page did not offer: someone else's, or deleted since the page opened.
+        # Refused, never attached; the rest stays in the form as typed.
+        for name in self.data:
+            if _STORY_FIELD.match(name) and name not in self.fields and TOLD in self.data.getlist(name):
+                raise forms.ValidationError(
+                    "A story ticked as told is not one of your stories (it may have just been deleted). "
+                    "Reload the page to see your stories as they are now.",
+                    code="not_your_story",
+                )
+        return cleaned
+
+    def story_rows(self) -> StoryRows:
+        """The stories as the page lists them: the likeliest first, the rest behind "show all"
+        once there are more than STORIES_SHOWN_FIRST (those chosen for this interview or already
+        ticked always among the first)."""
+        rows = []
+        for story in self.offered.stories:
+            bound = self[story_field_name(story.pk)]
+            rows.append(StoryRow(story=story, field=bound, ticks=[str(tick) for tick in bound.value() or []]))
+        if len(rows) <= STORIES_SHOWN_FIRST:
+            return StoryRows(first=rows, rest=[])
+        likely = sum(
+            1
+            for row in rows
+            if getattr(row.story, "on_plan", False) or getattr(row.story, "told_here", False)
+        )
+        shown = max(STORIES_SHOWN_FIRST, likely)
+        return StoryRows(first=rows[:shown], rest=rows[shown:])
+
+    def stories_told(self) -> dict[int, list[int]]:
+        """Story id -> who heard it, for each story ticked as told; nobody picked: everyone on the panel."""
+        everyone = [person.pk for person in self.offered.participants]
+        told = {}
+        for story in self.offered.stories:
+            ticks = self.cleaned_data.get(story_field_name(story.pk)) or []
+            if TOLD in ticks:
+                told[story.pk] = [int(tick) for tick in ticks if tick != TOLD] or everyone
+        return told
+
     def right_job_fields(
         self,
     ) -> list[tuple[checklists.RightJobQuestion, forms.BoundField, forms.BoundField]]:
@@ -93,10 +208,12 @@ class ReflectionForm(forms.Form):
         ]
 
     def reflection_fields(self) -> dict[str, object]:
-        data = dict(self.cleaned_data)
-        data.pop("version")
-        data.pop("editor")
-        return data
+        """What the person wrote and ticked, but the stories told (stories_told has those)."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in self.base_fields and name not in ("version", "editor")
+        }
 
     @classmethod
     def initial_from(cls, reflection) -> dict[str, object]:
@@ -106,6 +223,10 @@ class ReflectionForm(forms.Form):
             name: getattr(reflection, name) for name in cls.base_fields if name not in ("version", "editor")
         }
         initial["version"] = reflection.version
+        # In the order the page lists the ticks (told, then the panel as it is ordered), as the
+        # browser sends them back: drafts.js compares what it holds with this.
+        for story_id, people in reflection.stories_told().items():
+            initial[story_field_name(story_id)] = [TOLD, *(str(person) for person in people)]
         return initial
 
 

@@ -83,6 +83,16 @@ class Reflection(models.Model):
     def mistake_labels(self) -> list[str]:
         return checklists.labels(checklists.MISTAKES, self.mistakes)
 
+    def stories_told(self) -> dict[int, list[int]]:
+        """Story id -> the ids of the people who heard it, in order, for each story told here (one query)."""
+        told: dict[int, list[int]] = {}
+        rows = self.told_stories.order_by("story_id", "listeners__participant_id")
+        for story_id, participant_id in rows.values_list("story_id", "listeners__participant_id"):
+            told.setdefault(story_id, [])
+            if participant_id is not None:
+                told[story_id].append(participant_id)
+        return told
+
     @property
     def right_job_answers(self) -> list[tuple[checklists.RightJobQuestion, int | None, str]]:
         return [
@@ -124,3 +134,45 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ToldStory(models.Model):
+    """A STAR story (prep app) told in the interview a reflection is about, and who heard it.
+
+    Who heard it is a set of the interview's people (contacts app), kept through
+    ToldStoryListener, a row per person, so that the next rounds' prep can warn before the
+    same story is told to them again, and so that the export can name each row.
+    """
+
+    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="told_stories")
+    story = models.ForeignKey("prep.Story", on_delete=models.CASCADE, related_name="tellings")
+    heard_by = models.ManyToManyField(
+        "contacts.InterviewParticipant", through="ToldStoryListener", related_name="stories_heard", blank=True
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["reflection", "story"], name="story_told_once_per_reflection")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.story} told in {self.reflection}"
+
+
+class ToldStoryListener(models.Model):
+    """Someone on the panel who heard a story told."""
+
+    told_story = models.ForeignKey(ToldStory, on_delete=models.CASCADE, related_name="listeners")
+    participant = models.ForeignKey(
+        "contacts.InterviewParticipant", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["participant_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["told_story", "participant"], name="story_heard_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} heard {self.told_story}"

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core import drafts
-from apps.journal.models import Lesson, Reflection
+from apps.journal.models import Lesson, Reflection, ToldStory
 from apps.pipeline.models import Interview
+from apps.prep.models import Story
 from apps.reminders import api as reminders
 from apps.reminders.kinds import Kind
 
@@ -35,6 +38,13 @@ REFLECTION_FIELDS = (
     "gut_score",
     "gut_note",
 )
+
+
+# Which stories were told in the interview: story id -> the ids of the interview's people who
+# heard it. A story left out was not told.
+StoriesTold = Mapping[int, Collection[int]]
+# A story's entry as a list of ticks, for the per-field merge of drafts (core/drafts.py).
+_TOLD_TICK = "told"
 
 
 class ReflectionConflict(Exception):
@@ -73,12 +83,72 @@ def _write(
     return reflection
 
 
+def _normal(told: StoriesTold) -> dict[int, list[int]]:
+    return {story_id: sorted(set(people)) for story_id, people in told.items()}
+
+
+def _check_told(interview: Interview, told: StoriesTold) -> dict[int, list[int]]:
+    """The stories told, refused unless each is the person's own and each listener was on this panel."""
+    told = _normal(told)
+    if not told:
+        return told
+    owned = Story.objects.filter(owner_id=interview.application.owner_id, pk__in=told)
+    if owned.count() != len(told):
+        raise ValidationError("Only your own stories can be noted as told.", code="not_your_story")
+    listeners = {person for people in told.values() for person in people}
+    if listeners - set(interview.participants.values_list("pk", flat=True)):
+        raise ValidationError(
+            "Only the people on this interview's panel can have heard its stories.", code="not_on_panel"
+        )
+    return told
+
+
+def _merge_told(*, saved: StoriesTold, base: StoriesTold, mine: StoriesTold) -> dict[int, list[int]]:
+    """Stories told as one copy edited them from `base`, merged story by story with what is saved.
+
+    Each story is a list of ticks (told, and who heard it), merged as every list of ticks is
+    (core/drafts.py): two copies that ticked different stories, or different people, keep both.
+    """
+
+    def as_ticks(told: StoriesTold, story_id: int) -> list[str]:
+        if story_id not in told:
+            return []
+        return [_TOLD_TICK, *(str(person) for person in sorted(told[story_id]))]
+
+    stories = {*saved, *base, *mine}
+    merged = drafts.merge_per_field(
+        saved={str(story): as_ticks(saved, story) for story in stories},
+        base={str(story): as_ticks(base, story) for story in stories},
+        mine={str(story): as_ticks(mine, story) for story in stories},
+    )
+    return _normal(
+        {
+            int(story): [int(tick) for tick in ticks if tick != _TOLD_TICK]
+            for story, ticks in merged.values.items()
+            if _TOLD_TICK in ticks
+        }
+    )
+
+
+def _write_told(reflection: Reflection, told: dict[int, list[int]]) -> None:
+    """Record exactly these stories as told, touching only the ones that changed."""
+    recorded = reflection.stories_told()
+    if recorded == told:
+        return
+    reflection.told_stories.exclude(story_id__in=told).delete()
+    for story_id, people in told.items():
+        if recorded.get(story_id) != people:
+            told_story = ToldStory.objects.get_or_create(reflection=reflection, story_id=story_id)[0]
+            told_story.heard_by.set(people)
+
+
 @transaction.atomic
 def reflection_save(
     *,
     interview: Interview,
     fields: dict[str, object],
     base_version: int,
+    told: StoriesTold | None = None,
     editor: str = "",
     finalise: bool = False,
     now: dt.datetime | None = None,
@@ -91,13 +161,20 @@ def reflection_save(
        refuse it with ReflectionConflict, carrying the current text. Unless the
        newer versions came from this same `editor` (its answers were lost on the
        way back): those words are already in what it sends now.
+
+    `told` (None: left as recorded) replaces the stories recorded as told; a story that is
+    not the person's, or a listener not on this interview's panel, refuses the whole save
+    with ValidationError.
     """
     now = now or timezone.now()
     _check_fields(fields)
+    told = _check_told(interview, told) if told is not None else None
     reflection = _locked_reflection(interview, now)
     saved_by_this_copy = bool(editor) and reflection.last_editor == editor
     if reflection.version != base_version and not saved_by_this_copy:
         raise ReflectionConflict(reflection)
+    if told is not None:
+        _write_told(reflection, told)
     return _write(reflection, fields=fields, editor=editor, finalise=finalise, now=now)
 
 
@@ -114,6 +191,8 @@ def reflection_save_draft(
     interview: Interview,
     fields: dict[str, object],
     base_fields: dict[str, object],
+    told: StoriesTold | None = None,
+    base_told: StoriesTold | None = None,
     editor: str = "",
     finalise: bool = False,
     now: dt.datetime | None = None,
@@ -124,19 +203,26 @@ def reflection_save_draft(
     edited in both is a conflict, kept as saved and handed back with this
     copy's version (core/drafts.py). A copy whose own earlier save is exactly
     what is saved (its answer was lost on the way back) simply saves. Nothing
-    is finalised while a conflict is open.
+    is finalised while a conflict is open. The stories told (`told`, edited from
+    `base_told`; None: left as recorded) merge story by story the same way.
     """
     now = now or timezone.now()
     _check_fields(fields)
+    told = _check_told(interview, told) if told is not None else None
     reflection = _locked_reflection(interview, now)
+    merged_told = told
     if editor and reflection.last_editor == editor:
         merged = drafts.Merged(values=dict(fields))
     else:
         saved = {name: getattr(reflection, name) for name in fields}
         merged = drafts.merge_per_field(saved=saved, base=base_fields, mine=fields)
+        if told is not None:
+            merged_told = _merge_told(saved=reflection.stories_told(), base=base_told or {}, mine=told)
+    if merged_told is not None:
+        _write_told(reflection, merged_told)
     # The copy is recorded as the author only when what is saved is exactly what it sent:
     # only then may its next save go over this one whatever its base says.
-    all_mine = merged.values == fields
+    all_mine = merged.values == fields and merged_told == told
     reflection = _write(
         reflection,
         fields=merged.values,

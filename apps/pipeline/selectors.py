@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 
 from apps.accounts.models import User
 from apps.core import keyset
-from apps.pipeline.models import Application, Company, Interview, Stage, StageChange
+from apps.pipeline.models import Application, Company, Interview, InterviewOutcome, Stage, StageChange
 
 # The kinds of contact (contacts app) the list's recruiter filter looks among.
 RECRUITER_KINDS = ("recruiter_agency", "recruiter_in_house")
@@ -267,40 +267,70 @@ GENERAL_ROUND_TWO_ODDS = (
     "second-round candidate in three gets the offer, and employers usually see two to four people "
     "at this stage; in crowded fields the odds are lower."
 )
-OWN_ODDS_THRESHOLD = 10
+# "About one in three" (the general figure above) as a rate.
+GENERAL_OFFER_RATE = 1 / 3
+# How many decided second rounds the general figure counts as (k): the estimate is
+# (offers + k * general rate) / (decided + k), the person's record shrunk towards the usual
+# figure, so their own record outweighs it only past k decided second rounds. Ten, because
+# a handful says little (at the usual one in three, two offers from three rounds still happen
+# about one time in four), and most people have only a handful; and not much more, because
+# the usual figure is itself rough (two to four finalists: 25 to 50%) and should not drown
+# a long record. Ten is also where the page used to switch to the person's own figure.
+GENERAL_FIGURE_WEIGHT = 10
+# The estimate is shown in steps of this many percent: finer would claim a precision it has not.
+ODDS_STEP = 5
 
 
 @dataclass(frozen=True)
 class RoundTwoOdds:
+    # The person's decided second rounds (ended in an offer, or closed without one), and the offers.
     second_rounds: int
     offers: int
 
     @property
+    def has_history(self) -> bool:
+        return self.second_rounds > 0
+
+    @property
     def is_personal(self) -> bool:
-        return self.second_rounds >= OWN_ODDS_THRESHOLD
+        """The person's own history weighs at least as much as the general figure."""
+        return self.second_rounds >= GENERAL_FIGURE_WEIGHT
 
     @property
     def percent(self) -> int:
+        """The person's own rate, unblended."""
         return round(100 * self.offers / self.second_rounds) if self.second_rounds else 0
+
+    @property
+    def blended_percent(self) -> int:
+        """The chance to show: own history shrunk towards the general figure, in steps of ODDS_STEP."""
+        weight = GENERAL_FIGURE_WEIGHT
+        rate = (self.offers + weight * GENERAL_OFFER_RATE) / (self.second_rounds + weight)
+        return ODDS_STEP * round(100 * rate / ODDS_STEP)
 
 
 def round_two_odds(*, user: User) -> RoundTwoOdds:
-    """How often the user's own second rounds became offers.
+    """How often the user's own second rounds became offers, in one query.
 
-    Counted over applications whose second round is decided: they reached an
-    offer (even one later declined), or they closed without one.
+    Counted over applications with a second (or later) round that was not called off, and
+    whose outcome is known: they reached an offer (even one later declined), or they closed
+    without one, or a second-or-later round was marked rejected or withdrawn. Still waiting
+    (or passed on to a further round) is not decided.
     """
     got_an_offer = Exists(
         StageChange.objects.filter(application=OuterRef("pk"), to_stage__in=[Stage.OFFER, Stage.ACCEPTED])
     )
-    had_round_two = Exists(
-        Interview.objects.filter(application=OuterRef("pk"), round_number__gte=2, cancelled_at__isnull=True)
+    later_rounds = Interview.objects.filter(
+        application=OuterRef("pk"), round_number__gte=2, cancelled_at__isnull=True
+    )
+    turned_down = Exists(
+        later_rounds.filter(outcome__in=[InterviewOutcome.REJECTED, InterviewOutcome.WITHDRAWN])
     )
     decided = (
         Application.objects.for_user(user)
-        .filter(had_round_two)
+        .filter(Exists(later_rounds))
         .annotate(got_an_offer=got_an_offer)
-        .filter(Q(got_an_offer=True) | Q(stage__in=Stage.exits()))
+        .filter(Q(got_an_offer=True) | Q(stage__in=Stage.exits()) | turned_down)
     )
     totals = decided.aggregate(total=Count("pk"), offers=Count("pk", filter=Q(got_an_offer=True)))
     return RoundTwoOdds(second_rounds=totals["total"], offers=totals["offers"])

@@ -20,7 +20,7 @@ from apps.contacts.models import (
     Interaction,
     InterviewParticipant,
 )
-from apps.journal.models import Lesson, Reflection
+from apps.journal.models import Lesson, Reflection, ToldStory, ToldStoryListener
 from apps.journal.services import REFLECTION_FIELDS
 from apps.pipeline.models import Application, Company, Interview, StageChange
 from apps.prep.models import PlanStory, PracticeAnswer, PrepPlan, QuestionToAsk, ResearchNote, Story
@@ -295,6 +295,31 @@ TABLES: tuple[Table, ...] = (
         label=("story chosen for an interview", "stories chosen for interviews"),
     ),
     Table(
+        key="told_stories",
+        kind="told_story",
+        model=ToldStory,
+        owner_path="reflection__interview__application__owner",
+        links=(Link("reflection", "reflections", "reflection"), Link("story", "stories", "story")),
+        also_owned=("story__owner",),
+        fields=(),
+        natural_key=("reflection", "story"),
+        label=("story told at an interview", "stories told at interviews"),
+    ),
+    Table(
+        key="told_story_listeners",
+        kind="told_story_listener",
+        model=ToldStoryListener,
+        owner_path="told_story__reflection__interview__application__owner",
+        links=(
+            Link("told_story", "told_stories", "told_story"),
+            Link("participant", "interview_participants", "participant"),
+        ),
+        also_owned=("participant__interview__application__owner",),
+        fields=(),
+        natural_key=("told_story", "participant"),
+        label=("person who heard a story", "people who heard stories"),
+    ),
+    Table(
         key="questions_to_ask",
         kind="question_to_ask",
         model=QuestionToAsk,
@@ -375,6 +400,8 @@ IMPORT_ORDER: tuple[Table, ...] = tuple(
         "stories",
         "prep_plans",
         "plan_stories",
+        "told_stories",
+        "told_story_listeners",
         "questions_to_ask",
         "research",
         "practice_answers",

@@ -180,36 +180,67 @@ def panel(*, plan: PrepPlan) -> list[PanelMember]:
 @dataclass(frozen=True)
 class Retelling:
     story: Story
+    # The people on this panel who heard it then.
     heard_by: list[str]
     earlier: Interview
 
 
 def retold_stories(*, plan: PrepPlan) -> list[Retelling]:
-    """Stories chosen here that someone on this panel already heard in an earlier round."""
+    """Stories chosen here that someone on this panel already heard in an earlier round.
+
+    A story was heard in an earlier round when that round's plan chose it (everyone on that
+    panel counts), or when that round's reflection notes it as told (only the people it names
+    count). When both say so, one warning, with the reflection's people: it says what happened,
+    the plan only what was meant to. Oldest round first; at most eight queries, whatever the history.
+    """
     interview = plan.interview
     panel_contacts = set(interview.participants.exclude(contact=None).values_list("contact_id", flat=True))
     if not panel_contacts:
         return []
+    chosen = set(plan.plan_stories.values_list("story_id", flat=True))
+    if not chosen:
+        return []
+    owner_id = interview.application.owner_id
     earlier_links = (
         PlanStory.objects.filter(
-            story__in=plan.plan_stories.values("story"),
-            plan__interview__application__owner=interview.application.owner,
+            story__in=chosen,
+            plan__interview__application__owner=owner_id,
             plan__interview__starts_at__lt=interview.starts_at,
             plan__interview__cancelled_at__isnull=True,
         )
         .select_related("story", "plan__interview__application__company")
         .prefetch_related("plan__interview__participants")
     )
-    warnings = []
+    earlier_reflections = (
+        Reflection.objects.filter(
+            interview__application__owner=owner_id,
+            interview__starts_at__lt=interview.starts_at,
+            interview__cancelled_at__isnull=True,
+            pk__in=Reflection.objects.filter(told_stories__story__in=chosen).values("pk"),
+        )
+        .select_related("interview__application__company")
+        .prefetch_related("told_stories__story", "told_stories__heard_by")
+    )
+
+    # (story, earlier interview) -> who heard it there, so a telling both sources know is said once.
+    heard: dict[tuple[int, int], tuple[Story, Interview, list]] = {}
+    for reflection in earlier_reflections:
+        for told in reflection.told_stories.all():
+            if told.story_id in chosen:
+                heard[(told.story_id, reflection.interview_id)] = (
+                    told.story,
+                    reflection.interview,
+                    list(told.heard_by.all()),
+                )
     for link in earlier_links:
-        heard = [
-            person.name
-            for person in link.plan.interview.participants.all()
-            if person.contact_id in panel_contacts
-        ]
-        if heard:
-            warnings.append(Retelling(story=link.story, heard_by=heard, earlier=link.plan.interview))
-    return warnings
+        earlier = link.plan.interview
+        heard.setdefault((link.story_id, earlier.pk), (link.story, earlier, list(earlier.participants.all())))
+    warnings = []
+    for story, earlier, people in heard.values():
+        names = [person.name for person in people if person.contact_id in panel_contacts]
+        if names:
+            warnings.append(Retelling(story=story, heard_by=names, earlier=earlier))
+    return sorted(warnings, key=lambda warning: (warning.earlier.starts_at, warning.story.title))
 
 
 def suggested_competencies(*, plan: PrepPlan) -> list[str]:

@@ -5,10 +5,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from apps.journal.models import Reflection
+from apps.contacts.models import InterviewParticipant
+from apps.journal.models import Reflection, ToldStory
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.browser.conftest import SCREENSHOTS, go_offline, log_in
 from tests.pipeline.factories import ApplicationFactory, CompanyFactory, InterviewFactory
+from tests.prep.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,9 +24,14 @@ def interview():
         owner=user, company=CompanyFactory(owner=user, name="Acme Robotics"), role_title="Platform Engineer"
     )
     ended = timezone.now() - dt.timedelta(hours=2)
-    return InterviewFactory(
+    interview = InterviewFactory(
         application=application, round_number=1, starts_at=ended - dt.timedelta(hours=1), ends_at=ended
     )
+    # A story of theirs and two people on the panel, for "stories you told".
+    StoryFactory(owner=user, title="The migration weekend")
+    for name in ("Ana Lopez", "Ben Okafor"):
+        InterviewParticipant.objects.create(interview=interview, name=name)
+    return interview
 
 
 def _open_form(browser_page, live_server, interview):
@@ -42,7 +49,7 @@ def test_a_reflection_written_on_a_train_survives_losing_signal(live_server, ope
     expect(page.locator("#save-status")).to_contain_text("Saved")
     assert Reflection.objects.get().account.startswith("Caught the 8:10.")
 
-    page.context.set_offline(True)
+    go_offline(page)
     story.press("End")
     story.type(" Then two engineers asked about a migration I led.")
     page.get_by_text("Ran longer than planned", exact=False).first.click()
@@ -82,7 +89,7 @@ def test_done_tapped_offline_waits_for_the_connection_then_finishes(live_server,
     browser_page = open_page("phone")
     page = browser_page.page
     _open_form(browser_page, live_server, interview)
-    page.context.set_offline(True)
+    go_offline(page)
 
     page.get_by_label("How it went, from the start").fill("Written in a tunnel")
     page.get_by_role("button", name="Done").click()
@@ -169,6 +176,16 @@ def test_the_reflection_form_has_no_serious_accessibility_problems(live_server, 
 def test_the_reflection_form_fits_a_small_phone(live_server, open_page, interview):
     browser_page = open_page("small-phone")
     _open_form(browser_page, live_server, interview)
+    page = browser_page.page
+
+    # A story ticked as told saves itself, and comes back as heard by the whole panel.
+    page.get_by_label("The migration weekend", exact=True).check()
+    expect(page.locator("#save-status")).to_contain_text("Saved")
+    expect(page.get_by_label("Ben Okafor")).to_be_checked()
+    told = ToldStory.objects.get()
+    assert sorted(person.name for person in told.heard_by.all()) == ["Ana Lopez", "Ben Okafor"]
+    page.get_by_role("heading", name="Stories you told").scroll_into_view_if_needed()
+    browser_page.screenshot("reflection-stories-told", full_page=False)
 
     assert not browser_page.has_horizontal_scroll()
     assert browser_page.console_errors == []

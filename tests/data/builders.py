@@ -197,6 +197,10 @@ def build_rich_account(user: User, *, label: str = "Acme") -> RichAccount:
         salary_expectation="105k",
     )
     prep.plan_add_story(plan=plan, story=story)
+    # Round one's reflection says the story was told there, to the manager.
+    journal.reflection_save(
+        interview=past, fields={}, base_version=reflection.version, told={story.pk: [participant.pk]}
+    )
     prep.plan_add_question(
         plan=plan, text="What would success look like after six months?", suggestion_key=""
     )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -12,12 +13,14 @@ from django.views.decorators.http import require_POST
 
 from apps.core import drafts, keyset
 from apps.journal import checklists, selectors, services
-from apps.journal.forms import JournalFilterForm, LessonForm, ReflectionForm
-from apps.journal.models import Reflection
+from apps.journal.forms import JournalFilterForm, LessonForm, ReflectionForm, StoriesOffered
+from apps.journal.models import Reflection, ToldStory
 from apps.pipeline.models import Interview
+from apps.prep.models import PlanStory, Story
 
 JOURNAL_PAGE_SIZE = 20
-# Every field a browser copy of the form keeps and merges (all but version and editor).
+# Every field a browser copy of the form keeps and merges (all but version and editor), with a
+# field per story offered (_draft_fields).
 DRAFT_FIELDS = services.REFLECTION_FIELDS
 # The text fields shown side by side when two copies of a reflection disagree.
 TEXT_FIELDS = (
@@ -42,6 +45,23 @@ def _saved_at(reflection: Reflection) -> str:
     return formats.time_format(timezone.localtime(reflection.updated_at), "H:i")
 
 
+def _stories_offered(request: HttpRequest, interview: Interview) -> StoriesOffered:
+    """The person's stories for "stories you told", in two queries: those chosen for this
+    interview's prep first, then those already noted as told here, then the latest written."""
+    on_plan = PlanStory.objects.filter(plan__interview=interview, story=OuterRef("pk"))
+    told_here = ToldStory.objects.filter(reflection__interview=interview, story=OuterRef("pk"))
+    stories = (
+        Story.objects.for_user(request.user)
+        .annotate(on_plan=Exists(on_plan), told_here=Exists(told_here))
+        .order_by("-on_plan", "-told_here", "-updated_at", "-pk")
+    )
+    return StoriesOffered(stories=list(stories), participants=list(interview.participants.order_by("pk")))
+
+
+def _draft_fields(offered: StoriesOffered) -> tuple[str, ...]:
+    return (*DRAFT_FIELDS, *offered.field_names)
+
+
 @dataclass
 class ReflectPage:
     """What the form page shows after a post that did not end in a redirect."""
@@ -60,13 +80,14 @@ def reflect(request: HttpRequest, pk: int) -> HttpResponse:
     """The reflection form. Autosave keeps it on the server; this view is the plain-form way."""
     interview = _owned_interview(request, pk)
     reflection = Reflection.objects.filter(interview=interview).first()
+    offered = _stories_offered(request, interview)
     if request.method == "POST":
-        outcome = _post(request, interview)
+        outcome = _post(request, interview, offered)
         if isinstance(outcome, HttpResponse):
             return outcome
     else:
-        form = ReflectionForm(initial=ReflectionForm.initial_from(reflection))
-        outcome = ReflectPage(form=form, status=200, base=_saved_data(reflection))
+        form = ReflectionForm(initial=ReflectionForm.initial_from(reflection), offered=offered)
+        outcome = ReflectPage(form=form, status=200, base=_saved_data(reflection, offered))
     context = {
         "interview": interview,
         "reflection": reflection,
@@ -75,27 +96,32 @@ def reflect(request: HttpRequest, pk: int) -> HttpResponse:
         "conflict_fields": (
             _differences(outcome.form, outcome.conflict, outcome.conflict_names) if outcome.conflict else []
         ),
-        "draft_base": json.dumps(outcome.base if outcome.base is not None else _saved_data(reflection)),
+        "draft_base": json.dumps(
+            outcome.base if outcome.base is not None else _saved_data(reflection, offered)
+        ),
         "open_lessons": selectors.open_lessons(user=request.user)[:5],
     }
     return render(request, "journal/reflect.html", context, status=outcome.status)
 
 
-def _post(request: HttpRequest, interview: Interview) -> HttpResponse | ReflectPage:
-    form = ReflectionForm(request.POST)
-    posted_base = drafts.base_from_post(request.POST, DRAFT_FIELDS)
+def _post(request: HttpRequest, interview: Interview, offered: StoriesOffered) -> HttpResponse | ReflectPage:
+    form = ReflectionForm(request.POST, offered=offered)
+    fields = _draft_fields(offered)
+    posted_base = drafts.base_from_post(request.POST, fields)
     if not form.is_valid():
         # Shown again with everything typed, still edited from the base it came with.
-        base = {name: posted_base.getlist(name) for name in DRAFT_FIELDS} if posted_base is not None else None
+        base = {name: posted_base.getlist(name) for name in fields} if posted_base is not None else None
         return ReflectPage(form=form, status=400, base=base)
     finalise = "finalise" in request.POST
-    base_fields = _base_fields(request)
-    if base_fields is None:
+    base_form = _base_form(request, offered)
+    if base_form is None:
         return _post_whole(request, form, interview, finalise)
     saved = services.reflection_save_draft(
         interview=interview,
         fields=form.reflection_fields(),
-        base_fields=base_fields,
+        base_fields=base_form.reflection_fields(),
+        told=form.stories_told(),
+        base_told=base_form.stories_told(),
         editor=form.cleaned_data["editor"],
         finalise=finalise,
     )
@@ -104,7 +130,7 @@ def _post(request: HttpRequest, interview: Interview) -> HttpResponse | ReflectP
     # Everything merged is saved; the form shows it, with this copy's text where the two
     # disagree, and those answers start from nothing so the next save hands them back.
     names = {conflict.name for conflict in saved.conflicts}
-    shown = _saved_data(saved.reflection)
+    shown = _saved_data(saved.reflection, offered)
     base = {name: ([] if name in names else values) for name, values in shown.items()}
     data = request.POST.copy()
     for name, values in shown.items():
@@ -112,7 +138,11 @@ def _post(request: HttpRequest, interview: Interview) -> HttpResponse | ReflectP
             data.setlist(name, values)
     data["version"] = saved.reflection.version
     return ReflectPage(
-        form=ReflectionForm(data), status=409, conflict=saved.reflection, conflict_names=names, base=base
+        form=ReflectionForm(data, offered=offered),
+        status=409,
+        conflict=saved.reflection,
+        conflict_names=names,
+        base=base,
     )
 
 
@@ -127,7 +157,7 @@ def _post_whole(
         # Keep what this person typed; saving again now replaces the other copy.
         data = form.data.copy()
         data["version"] = current.version
-        return ReflectPage(form=ReflectionForm(data), status=409, conflict=current)
+        return ReflectPage(form=ReflectionForm(data, offered=form.offered), status=409, conflict=current)
     return _saved_redirect(request, reflection)
 
 
@@ -137,13 +167,15 @@ def _save_whole(form: ReflectionForm, interview: Interview, *, finalise: bool = 
         interview=interview,
         fields=form.reflection_fields(),
         base_version=form.cleaned_data["version"],
+        told=form.stories_told(),
         editor=form.cleaned_data["editor"],
         finalise=finalise,
     )
 
 
-def _saved_data(reflection: Reflection | None) -> dict[str, list[str]]:
-    return drafts.form_data(ReflectionForm(initial=ReflectionForm.initial_from(reflection)), DRAFT_FIELDS)
+def _saved_data(reflection: Reflection | None, offered: StoriesOffered) -> dict[str, list[str]]:
+    form = ReflectionForm(initial=ReflectionForm.initial_from(reflection), offered=offered)
+    return drafts.form_data(form, _draft_fields(offered))
 
 
 def _saved_redirect(request: HttpRequest, reflection: Reflection) -> HttpResponse:
@@ -167,14 +199,14 @@ def _differences(
     return differences
 
 
-def _base_fields(request: HttpRequest) -> dict[str, object] | None:
+def _base_form(request: HttpRequest, offered: StoriesOffered) -> ReflectionForm | None:
     """The values this browser copy started from, checked like the form; None if it sent none."""
-    base = drafts.base_from_post(request.POST, DRAFT_FIELDS)
+    base = drafts.base_from_post(request.POST, _draft_fields(offered))
     if base is None:
         return None
     base["version"], base["editor"] = "0", ""
-    form = ReflectionForm(base)
-    return form.reflection_fields() if form.is_valid() else None
+    form = ReflectionForm(base, offered=offered)
+    return form if form.is_valid() else None
 
 
 def _draft_answer(saved: services.DraftSaved, form: ReflectionForm) -> JsonResponse:
@@ -184,9 +216,7 @@ def _draft_answer(saved: services.DraftSaved, form: ReflectionForm) -> JsonRespo
         {
             "version": reflection.version,
             "saved_at": _saved_at(reflection),
-            "fields": drafts.form_data(
-                ReflectionForm(initial=ReflectionForm.initial_from(reflection)), DRAFT_FIELDS
-            ),
+            "fields": _saved_data(reflection, form.offered),
             "conflicts": [
                 {
                     "name": conflict.name,
@@ -214,16 +244,19 @@ def autosave(request: HttpRequest, pk: int) -> JsonResponse:
             },
             status=404,
         )
-    form = ReflectionForm(request.POST)
+    offered = _stories_offered(request, interview)
+    form = ReflectionForm(request.POST, offered=offered)
     if not form.is_valid():
         errors = {name: [str(message) for message in messages_] for name, messages_ in form.errors.items()}
         return JsonResponse({"errors": errors}, status=400)
-    base_fields = _base_fields(request)
-    if base_fields is not None:
+    base_form = _base_form(request, offered)
+    if base_form is not None:
         saved = services.reflection_save_draft(
             interview=interview,
             fields=form.reflection_fields(),
-            base_fields=base_fields,
+            base_fields=base_form.reflection_fields(),
+            told=form.stories_told(),
+            base_told=base_form.stories_told(),
             editor=form.cleaned_data["editor"],
         )
         return _draft_answer(saved, form)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,7 +26,7 @@ from apps.pipeline.forms import (
     MoveForm,
     moment_of,
 )
-from apps.pipeline.models import Application, Stage
+from apps.pipeline.models import Application, Interview, Stage
 
 PAGE_SIZE = 50
 
@@ -143,18 +145,28 @@ def _detail_page(request: HttpRequest, application: Application, move_form: Move
         application.interviews.select_related("reflection").prefetch_related("participants__contact")
     )
     has_round_two = any(i.round_number >= 2 and not i.is_cancelled for i in interviews)
+    now = timezone.now()
+    # The odds are about what comes next: shown once, on the soonest later round still to come.
+    odds_interview = _next_later_round(interviews, now=now)
     context = {
         "application": application,
         "timeline": selectors.application_timeline(application=application),
         "interviews": interviews,
         "move_form": move_form,
         "offer_round_two": application.stage == Stage.SECOND_INTERVIEW and not has_round_two,
-        "round_two_odds": selectors.round_two_odds(user=request.user) if has_round_two else None,
+        "odds_interview_id": odds_interview.pk if odds_interview else None,
+        "round_two_odds": selectors.round_two_odds(user=request.user) if odds_interview else None,
         "general_round_two_odds": selectors.GENERAL_ROUND_TWO_ODDS,
-        "now": timezone.now(),
+        "now": now,
     }
     status = 400 if move_form.errors else 200
     return render(request, "pipeline/application_detail.html", context, status=status)
+
+
+def _next_later_round(interviews: list[Interview], *, now: dt.datetime) -> Interview | None:
+    """The soonest round two or later that is still to come and not cancelled."""
+    ahead = [i for i in interviews if i.round_number >= 2 and not i.is_cancelled and i.starts_at > now]
+    return min(ahead, key=lambda interview: interview.starts_at, default=None)
 
 
 @login_required
