@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Generic, TypeVar
+from urllib.parse import quote_plus
 
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When, Window
 
+from apps.accounts.models import User
+from apps.contacts.models import ContactKind, Interaction, InterviewParticipant
 from apps.journal import selectors as journal_selectors
-from apps.journal.models import Reflection
-from apps.pipeline.models import Interview
+from apps.journal.models import Lesson, Reflection
+from apps.pipeline.models import Interview, InterviewFormat
 from apps.prep import guide
-from apps.prep.models import PlanFormat, PlanStory, PrepPlan, Story
+from apps.prep.models import PlanFormat, PlanStory, PrepPlan, QuestionToAsk, ResearchNote, Story
 
 # --- Recap of the earlier rounds ---------------------------------------------------
 
@@ -306,3 +311,227 @@ def readiness_for_interviews(interview_ids: list[int]) -> dict[int, int]:
         ).percent
         for plan in plans
     }
+
+
+# --- The printed brief and the page for the door -------------------------------------
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Shown(Generic[T]):
+    """The first few of a list, and how many more the app holds: a page has room for a few."""
+
+    items: list[T]
+    more: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.items) + self.more
+
+
+def _first(items: Sequence[T], limit: int) -> Shown[T]:
+    return Shown(items=list(items[:limit]), more=max(len(items) - limit, 0))
+
+
+def _first_of_query(query: QuerySet, limit: int) -> Shown:
+    """The first `limit` rows and how many more there are, in one query: the total rides on each row."""
+    items = list(query.annotate(rows_in_all=Window(Count("pk")))[:limit])
+    return Shown(items=items, more=items[0].rows_in_all - len(items) if items else 0)
+
+
+def lessons_to_bring(*, user: User, interview: Interview, limit: int) -> Shown[Lesson]:
+    """Open lessons, those from this job's earlier rounds first, then the newest of the rest."""
+    lessons = (
+        journal_selectors.open_lessons(user=user)
+        .annotate(
+            from_elsewhere=Case(
+                When(reflection__interview__application_id=interview.application_id, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("from_elsewhere", "-created_at", "pk")
+    )
+    return _first_of_query(lessons, limit)
+
+
+# The order a panel is read in: who decides first, then who they listen to.
+ROLE_ORDER = (
+    ContactKind.HIRING_MANAGER,
+    ContactKind.SENIOR_LEADER,
+    ContactKind.INTERVIEWER,
+    ContactKind.COLLEAGUE,
+    ContactKind.RECRUITER_IN_HOUSE,
+    ContactKind.RECRUITER_AGENCY,
+    ContactKind.OTHER,
+    ContactKind.REFEREE,
+)
+
+
+def _role_rank(person: InterviewParticipant) -> int:
+    return ROLE_ORDER.index(person.role) if person.role in ROLE_ORDER else len(ROLE_ORDER)
+
+
+@dataclass(frozen=True)
+class PanelRole:
+    """The people of one role on the panel, with what that role listens for, said once."""
+
+    role: str
+    cares_about: str
+    people: list[PanelMember]
+
+
+@dataclass(frozen=True)
+class PanelByRole:
+    groups: list[PanelRole]
+    # Everyone on the panel, and how many of them were left out to keep to `limit`.
+    people: int
+    more: int
+
+
+def panel_by_role(*, plan: PrepPlan, limit: int) -> PanelByRole:
+    """The panel grouped by role, deciders first, at most `limit` people in all."""
+    people = sorted(plan.interview.participants.all(), key=_role_rank)
+    groups: dict[str, PanelRole] = {}
+    for person in people[:limit]:
+        group = groups.setdefault(
+            person.role,
+            PanelRole(
+                role=person.get_role_display(),
+                cares_about=guide.WHAT_THEY_CARE_ABOUT.get(person.role, guide.WHAT_THEY_CARE_ABOUT["other"]),
+                people=[],
+            ),
+        )
+        group.people.append(
+            PanelMember(
+                participant_id=person.pk,
+                name=person.name,
+                role=group.role,
+                cares_about=group.cares_about,
+                note=plan.panel_notes.get(str(person.pk), ""),
+            )
+        )
+    return PanelByRole(groups=list(groups.values()), people=len(people), more=max(len(people) - limit, 0))
+
+
+def _lines(texts: list[str]) -> list[str]:
+    return [line.strip(" -•*") for text in texts for line in text.splitlines() if line.strip(" -•*")]
+
+
+# How much of each part a printed page holds. With the lengths the template cuts each item to,
+# the fullest brief still fits one A4 or US Letter sheet (tests/browser/test_brief_print.py).
+PRINT_LIMITS = {
+    "went_well": 2,
+    "to_improve": 2,
+    "questions_asked": 3,
+    "feedback": 1,
+    "panel": 5,
+    "stories": 3,
+    "questions": 4,
+    "lessons": 4,
+    "research": 3,
+}
+
+
+@dataclass(frozen=True)
+class PrintedBrief:
+    earlier_rounds: list[int]
+    went_well: Shown[str]
+    to_improve: Shown[str]
+    questions_asked: Shown[str]
+    feedback: Shown[Interaction]
+    doubt: list[str]
+    panel: PanelByRole
+    areas: list[tuple[guide.Area, dict]]
+    stories: Shown[Story]
+    questions: Shown[QuestionToAsk]
+    lessons: Shown[Lesson]
+    research: Shown[ResearchNote]
+
+    @property
+    def has_recap(self) -> bool:
+        return bool(self.went_well.total or self.to_improve.total or self.questions_asked.total)
+
+
+def printed_brief(*, user: User, plan: PrepPlan) -> PrintedBrief:
+    """Everything the one-page brief prints, each part cut to what a sheet of paper holds."""
+    earlier = recap(interview=plan.interview)
+    # The latest round first: it is the one the people met next remember.
+    reflections = sorted(earlier.reflections, key=lambda r: r.interview.starts_at, reverse=True)
+    return PrintedBrief(
+        earlier_rounds=sorted(r.interview.round_number for r in reflections),
+        went_well=_first(_lines([r.went_well for r in reflections]), PRINT_LIMITS["went_well"]),
+        to_improve=_first(_lines([r.to_improve for r in reflections]), PRINT_LIMITS["to_improve"]),
+        questions_asked=_first(earlier.questions_asked, PRINT_LIMITS["questions_asked"]),
+        feedback=_first(earlier.feedback[::-1], PRINT_LIMITS["feedback"]),
+        doubt=earlier.doubts[0] if earlier.doubts else [],
+        panel=panel_by_role(plan=plan, limit=PRINT_LIMITS["panel"]),
+        areas=[(area, plan.area(area.key)) for area in guide.FIVE_AREAS],
+        stories=_first(
+            [link.story for link in plan.plan_stories.select_related("story")], PRINT_LIMITS["stories"]
+        ),
+        questions=_first(list(plan.questions_to_ask.all()), PRINT_LIMITS["questions"]),
+        lessons=lessons_to_bring(user=user, interview=plan.interview, limit=PRINT_LIMITS["lessons"]),
+        research=_first(list(plan.research.all()), PRINT_LIMITS["research"]),
+    )
+
+
+@dataclass(frozen=True)
+class Place:
+    text: str
+    # The meeting link, when the place is one (or holds one).
+    link: str = ""
+    # A map search for an address, as a plain link.
+    map_url: str = ""
+
+
+_LINK = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+_MET_IN_PERSON = {InterviewFormat.ON_SITE, InterviewFormat.PANEL, InterviewFormat.TASK}
+MAP_SEARCH = "https://www.google.com/maps/search/?api=1&query="
+
+
+def place_of(interview: Interview) -> Place:
+    """Where to go: a link to join, or an address with a map search beside it."""
+    text = interview.location.strip()
+    link = _LINK.search(text)
+    if link:
+        return Place(text=text, link=link.group(0).rstrip(".,;)"))
+    if text and interview.format in _MET_IN_PERSON:
+        return Place(text=text, map_url=MAP_SEARCH + quote_plus(text))
+    return Place(text=text)
+
+
+@dataclass(frozen=True)
+class AtTheDoor:
+    place: Place
+    people: list[PanelMember]
+    lessons: Shown[Lesson]
+    questions: Shown[QuestionToAsk]
+
+
+DOOR_LESSONS = 3
+DOOR_QUESTIONS = 3
+
+
+def at_the_door(*, user: User, interview: Interview) -> AtTheDoor:
+    """The minute before walking in: who, where, three lessons and three questions.
+
+    Read without making a plan: opening this page changes nothing.
+    """
+    people = sorted(interview.participants.all(), key=_role_rank)
+    return AtTheDoor(
+        place=place_of(interview),
+        people=[
+            PanelMember(
+                participant_id=person.pk,
+                name=person.name,
+                role=person.get_role_display(),
+                cares_about=guide.WHAT_THEY_CARE_ABOUT.get(person.role, guide.WHAT_THEY_CARE_ABOUT["other"]),
+                note="",
+            )
+            for person in people
+        ],
+        lessons=lessons_to_bring(user=user, interview=interview, limit=DOOR_LESSONS),
+        questions=_first_of_query(QuestionToAsk.objects.filter(plan__interview=interview), DOOR_QUESTIONS),
+    )

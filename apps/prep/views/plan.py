@@ -84,7 +84,20 @@ def brief(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def brief_print(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(_owned_interview(request, pk))
-    return render(request, "prep/brief_print.html", _brief_context(request, plan))
+    printed = selectors.printed_brief(user=request.user, plan=plan)
+    context = {
+        "plan": plan,
+        "interview": plan.interview,
+        "application": plan.interview.application,
+        "brief": printed,
+        "readiness": selectors.readiness(
+            plan=plan,
+            stories=printed.stories.total,
+            questions=printed.questions.total,
+            research=printed.research.total,
+        ),
+    }
+    return render(request, "prep/brief_print.html", context)
 
 
 # Each section of the brief posts to its own handler: (message, the form if it has errors).
