@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "apps.prep",
     "apps.dashboard",
     "apps.portability",
+    "apps.decide",
 ]
 
 MIDDLEWARE = [
