@@ -13,8 +13,10 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py run --host $(HOST) --port $(PORT)
 
 ## test: install, then run the whole suite on Postgres and Redis at 127.0.0.1
+# Two processes, one per core, each taking whole files (a file's tests share its fixtures and its
+# fixed Redis databases); config/settings_test.py gives each process its own cache and folders.
 test: $(VENV)/.installed node_modules/.installed browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 ## lint: ruff, as CI runs it
 lint: $(VENV)/.installed

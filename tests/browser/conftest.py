@@ -101,3 +101,13 @@ def open_menu(page: Page) -> None:
     """
     page.get_by_role("button", name="Open the menu").click()
     page.wait_for_selector("#main-nav.show")
+
+
+def go_offline(page: Page) -> None:
+    """Lose the connection, and wait until the page knows it (as on a train, before the tap).
+
+    The browser tells the page a moment after the network goes: on a busy machine a tap can
+    land in between, and the page would still think it is online.
+    """
+    page.context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from apps.core.models import FormDraft
 from apps.prep.models import Story
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.browser.conftest import log_in
+from tests.browser.conftest import go_offline, log_in
 from tests.pipeline.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,7 +44,7 @@ def test_a_story_half_written_survives_a_reload_and_is_not_offered_again_once_sa
 def test_a_story_saved_offline_waits_and_goes_when_the_connection_returns(story_page):
     page = story_page.page
     page.get_by_label("Title").fill("Written on the train")
-    page.context.set_offline(True)
+    go_offline(page)
 
     page.get_by_role("button", name="Save the story").click()
     expect(page.get_by_role("status").filter(has_text="Waiting for a connection")).to_be_visible()

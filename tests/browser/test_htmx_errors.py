@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from apps.contacts.models import Contact
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.browser.conftest import log_in
+from tests.browser.conftest import go_offline, log_in
 from tests.pipeline.factories import ApplicationFactory, CompanyFactory, InterviewFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,7 +47,7 @@ def test_an_htmx_form_sent_without_a_connection_says_so_and_keeps_the_form(inter
     page = interview_page.page
     page.get_by_text("Someone new").click()
     page.get_by_label("Name", exact=True).fill("Priya Panel")
-    page.context.set_offline(True)
+    go_offline(page)
     page.get_by_role("button", name="Add this person").click()
 
     expect(page.locator("#request-problem")).to_contain_text("No connection, so nothing was sent")

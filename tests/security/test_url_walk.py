@@ -149,6 +149,7 @@ OBJECT_ROUTES: dict[str, FillFor] = {
     "journal:lesson_create": _pk("interview"),
     "journal:lesson_practised": _pk("lesson"),
     "reminders:action": _pk("reminder"),
+    "reminders:note": _pk("reminder"),
     "saved_view_delete": _pk("saved_view"),
     "deleted_item_restore": _pk("deleted_item"),
     "pipeline:application_delete": _pk("application"),
@@ -179,6 +180,10 @@ OBJECT_ROUTES: dict[str, FillFor] = {
     ],
     "contacts:interview_people": _pk("interview"),
     "contacts:debrief": _pk("interview"),
+    "prep:door": _pk("interview"),
+    "contacts:thank_you": _pk("interview"),
+    "contacts:thank_you_note": _pk("participant"),
+    "contacts:thank_you_sent": _pk("participant"),
     "contacts:debrief_check": _pk("interview"),
     "contacts:reference_advance": _pk("reference"),
     # Prep plans are keyed by interview, made the first time the brief opens.
