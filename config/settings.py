@@ -44,6 +44,12 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+
+# --- Email in: the inbound mail server (manage.py inbox_server) -----------------------
+# Each person forwards to <token>@INBOX_DOMAIN; the domain's MX record points at this server.
+INBOX_DOMAIN = env_str("INBOX_DOMAIN", "inbox.localhost")
+INBOX_HOST = env_str("INBOX_HOST", "127.0.0.1")
+INBOX_PORT = env_int("INBOX_PORT", 2525)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
@@ -73,6 +79,7 @@ INSTALLED_APPS = [
     "apps.dashboard",
     "apps.portability",
     "apps.decide",
+    "apps.inbox",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +253,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "keep-searching-weekly": {
         "task": "apps.pipeline.tasks.keep_searching_weekly",
         "schedule": 3600.0,
+    },
+    # Every five minutes: forwarded mail stored but never read (the queue lost it) is queued again.
+    "requeue-stuck-inbound": {
+        "task": "apps.inbox.tasks.requeue_stuck_inbound",
+        "schedule": 300.0,
     },
 }
 # A dispatch that takes longer than its minute must not pile up copies of itself.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("apps.prep.urls")),
     path("", include("apps.portability.urls")),
     path("", include("apps.decide.urls")),
+    path("", include("apps.inbox.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -94,3 +94,19 @@ def app_process_env(var_dir, **settings_for_it: str) -> dict[str, str]:
         **settings_for_it,
     )
     return env
+
+
+def stop_process_group(process, *, grace_seconds: float = 20) -> None:
+    """Stop a process started in a group of its own (start_new_session=True): ask it, wait,
+    then kill whatever of its group is still there (a worker's pool, a server's children)."""
+    import contextlib
+    import signal
+    import subprocess
+
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=grace_seconds)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()

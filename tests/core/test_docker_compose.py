@@ -13,7 +13,7 @@ import yaml
 from tests.core.deploy import run_deploy_check
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_SERVICES = ["migrate", "web", "worker", "beat"]
+APP_SERVICES = ["migrate", "web", "worker", "beat", "inbox"]
 REQUIRED_VARIABLES = ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "ALLOWED_HOSTS", "SITE_URL"]
 
 
@@ -38,7 +38,8 @@ def _interpolate(value: str, provided: dict[str, str]) -> str:
 def test_the_stack_has_every_service_it_needs():
     services = _compose()["services"]
 
-    assert {"postgres", "redis", "web", "worker", "beat", "mailpit", "migrate"} <= set(services)
+    assert {"postgres", "redis", "web", "worker", "beat", "mailpit", "migrate", "inbox"} <= set(services)
+    assert services["inbox"]["command"][:3] == ["python", "manage.py", "inbox_server"]
     assert "gunicorn" in services["web"]["command"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]

@@ -11,6 +11,14 @@ from pathlib import Path
 import pytest
 
 
+def _smtp_banner(port: int) -> bytes | None:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+            return connection.recv(200)
+    except OSError:
+        return None
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -48,10 +56,10 @@ def _processes_started_with(variable: str) -> list[int]:
 
 
 def test_run_command_serves_the_app_and_starts_a_worker_with_no_configuration(clean_env, manage_py, tmp_path):
-    port = _free_port()
+    port, mail_port = _free_port(), _free_port()
     log_path = tmp_path / "run.log"
     var_dir = f"VAR_DIR={tmp_path / 'var'}"
-    env = {**clean_env, "VAR_DIR": str(tmp_path / "var")}
+    env = {**clean_env, "VAR_DIR": str(tmp_path / "var"), "INBOX_PORT": str(mail_port)}
     with log_path.open("w") as log:
         app = subprocess.Popen(
             [*manage_py, "run", "--port", str(port), "--no-reload"],
@@ -65,6 +73,9 @@ def test_run_command_serves_the_app_and_starts_a_worker_with_no_configuration(cl
         assert status == 200
         assert "Create your free account" in page
         _wait_for(lambda: " ready." in log_path.read_text(), timeout=60, what="the Celery worker")
+        # The mail server for forwarded invitations answers as a mail server does.
+        banner = _wait_for(lambda: _smtp_banner(mail_port), timeout=60, what="the mail server")
+        assert banner.startswith(b"220 ")
 
         output = log_path.read_text()
         assert f"Second Round is running at http://127.0.0.1:{port}/" in output
@@ -104,7 +115,12 @@ services.interview_schedule(application=application, starts_at=ended - dt.timede
 def test_reminders_really_fire_on_the_embedded_default(clean_env, manage_py, tmp_path):
     port = _free_port()
     var = tmp_path / "var"
-    env = {**clean_env, "VAR_DIR": str(var), "REMINDER_DISPATCH_SECONDS": "2"}
+    env = {
+        **clean_env,
+        "VAR_DIR": str(var),
+        "REMINDER_DISPATCH_SECONDS": "2",
+        "INBOX_PORT": str(_free_port()),
+    }
     with (tmp_path / "run.log").open("w") as log:
         app = subprocess.Popen(
             [*manage_py, "run", "--port", str(port), "--no-reload"],

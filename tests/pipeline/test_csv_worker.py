@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,7 +14,7 @@ from django.conf import settings
 from django.test import Client
 
 from apps.pipeline.models import Application, ApplicationImport
-from tests.helpers import app_process_env
+from tests.helpers import app_process_env, stop_process_group
 from tests.pipeline.test_csv import latest_import, page_text, review_url, upload
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,13 +49,7 @@ def celery_workers(tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen]]:
         yield start
     finally:
         for process in started:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=20)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            stop_process_group(process)
         if log_path.exists():
             print("--- worker log (last 40 lines) ---", *log_path.read_text().splitlines()[-40:], sep="\n")
 

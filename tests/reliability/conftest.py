@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -13,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from apps.reminders.models import Kind, Reminder, ReminderSettings
-from tests.helpers import app_process_env, confirm_email
+from tests.helpers import app_process_env, confirm_email, stop_process_group
 from tests.pipeline.factories import ApplicationFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,12 +92,6 @@ def celery_worker(transactional_db, process_env, tmp_path) -> Iterator[Callable]
 
     yield start
     for process in started:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=20)
-        with contextlib.suppress(ProcessLookupError):  # whatever of its group is still there
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        stop_process_group(process)
     if log_path.exists():
         print("--- worker log (last 80 lines) ---", *log_path.read_text().splitlines()[-80:], sep="\n")

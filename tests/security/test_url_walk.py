@@ -150,6 +150,7 @@ OBJECT_ROUTES: dict[str, FillFor] = {
     "journal:lesson_practised": _pk("lesson"),
     "reminders:action": _pk("reminder"),
     "reminders:note": _pk("reminder"),
+    "inbox:message": _pk("inbound"),
     "saved_view_delete": _pk("saved_view"),
     "deleted_item_restore": _pk("deleted_item"),
     "pipeline:application_delete": _pk("application"),
@@ -483,6 +484,7 @@ LISTS = [
     "reminders:reminders",
     "portability:export_json",
     "portability:export_zip",
+    "inbox:inbox",
 ]
 
 

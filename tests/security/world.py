@@ -23,6 +23,7 @@ from apps.contacts.models import (
 )
 from apps.core import trash
 from apps.core.models import DeletedItem, SavedView
+from apps.inbox.models import InboundMessage
 from apps.journal.models import Lesson, Reflection
 from apps.pipeline.models import Application, ApplicationImport, Company, Interview, Stage
 from apps.prep.models import PlanStory, PracticeAnswer, PrepPlan, QuestionToAsk, ResearchNote, Story
@@ -57,6 +58,7 @@ class World:
     reminder: Reminder
     saved_view: SavedView
     deleted_item: DeletedItem
+    inbound: InboundMessage
 
 
 def build_world(user: User, marker: str) -> World:
@@ -121,6 +123,13 @@ def build_world(user: User, marker: str) -> World:
     )
     thrown_away = ApplicationFactory(owner=user, company=company, role_title=f"{marker} Deleted Role")
     deleted_item = trash.throw_away(user=user, instance=thrown_away, label=f"{marker} Deleted Role")
+    inbound = InboundMessage.objects.create(
+        owner=user,
+        subject=f"{marker} invitation",
+        raw=f"Subject: {marker} invitation\r\n\r\n{marker}".encode(),
+        status=InboundMessage.Status.FAILED,
+        outcome=f"{marker} could not be read",
+    )
     return World(
         user=user,
         marker=marker,
@@ -142,4 +151,5 @@ def build_world(user: User, marker: str) -> World:
         reminder=reminder,
         saved_view=saved_view,
         deleted_item=deleted_item,
+        inbound=inbound,
     )

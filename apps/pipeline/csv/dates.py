@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from apps.core.date_words import MONTHS
+
 DMY, MDY = "dmy", "mdy"
 ORDER_LABELS = {DMY: "day/month/year", MDY: "month/day/year"}
 
@@ -28,27 +30,6 @@ _TIME_AFTER = re.compile(
     r"\s*(?:z|utc|gmt|[+-][0-9]{2}:?[0-9]{2})?"
 )
 _WEEKDAY_BEFORE = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+")
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 
 
 class DateUnreadable(ValueError):
@@ -111,15 +92,15 @@ def _read_slashed(match: re.Match, order: str) -> dt.date:
 
 
 def _read_day_named(match: re.Match, order: str) -> dt.date:
-    if match[2] not in _MONTHS:
+    if match[2] not in MONTHS:
         raise DateUnreadable
-    return _day(int(match[3]), _MONTHS[match[2]], int(match[1]))
+    return _day(int(match[3]), MONTHS[match[2]], int(match[1]))
 
 
 def _read_month_named(match: re.Match, order: str) -> dt.date:
-    if match[1] not in _MONTHS:
+    if match[1] not in MONTHS:
         raise DateUnreadable
-    return _day(int(match[3]), _MONTHS[match[1]], int(match[2]))
+    return _day(int(match[3]), MONTHS[match[1]], int(match[2]))
 
 
 _READERS = (

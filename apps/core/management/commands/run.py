@@ -1,7 +1,7 @@
 """`manage.py run`: the whole app in one terminal.
 
-Migrates, then starts the web server and a Celery worker with an embedded
-beat, prints the address, and stops both on Ctrl-C. Each child runs in its
+Migrates, then starts the web server, a Celery worker with an embedded beat
+and the inbound mail server, prints the address, and stops them on Ctrl-C. Each child runs in its
 own process group so that stopping it also stops whatever it spawned (the
 runserver auto-reloader, the worker's pool).
 """
@@ -51,9 +51,11 @@ class Command(BaseCommand):
             "--schedule",
             settings.CELERY_BEAT_SCHEDULE_FILENAME,
         ]
+        inbox_command = [sys.executable, str(MANAGE_PY), "inbox_server", "--host", host]
         children = {
             "web server": subprocess.Popen(web_command, start_new_session=True),
             "worker": subprocess.Popen(worker_command, start_new_session=True),
+            "mail server": subprocess.Popen(inbox_command, start_new_session=True),
         }
 
         stopping = False
@@ -67,6 +69,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nSecond Round is running at http://{host}:{port}/"))
         if getattr(settings, "EMAIL_FILE_PATH", None):
             self.stdout.write(f"Mail it sends is written to {settings.EMAIL_FILE_PATH}/")
+        self.stdout.write(f"Forwarded mail is taken on {host}:{settings.INBOX_PORT} (SMTP)")
         self.stdout.write("Press Ctrl-C to stop.\n")
 
         exit_code = 0
@@ -83,6 +86,7 @@ class Command(BaseCommand):
         # alone, so that it shuts its own pool down cleanly (a warm shutdown).
         _stop(children["web server"], whole_group=True)
         _stop(children["worker"], whole_group=False)
+        _stop(children["mail server"], whole_group=False)
         if exit_code:
             sys.exit(exit_code)
 
