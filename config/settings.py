@@ -50,6 +50,9 @@ SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 INBOX_DOMAIN = env_str("INBOX_DOMAIN", "inbox.localhost")
 INBOX_HOST = env_str("INBOX_HOST", "127.0.0.1")
 INBOX_PORT = env_int("INBOX_PORT", 2525)
+# Reminder emails carry a Reply-To on INBOX_DOMAIN; off while that domain is a local one no mail
+# from outside can reach.
+INBOX_REPLIES = env_bool("INBOX_REPLIES", not INBOX_DOMAIN.endswith(".localhost"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 

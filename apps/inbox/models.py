@@ -68,6 +68,10 @@ class InboundMessage(models.Model):
     interview = models.ForeignKey(
         "pipeline.Interview", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A reply to a reminder's email (its Reply-To address names the reminder).
+    reminder = models.ForeignKey(
+        "reminders.Reminder", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # For mail with no calendar in it: the date and time it seems to name, to confirm.
     suggested_start = models.DateTimeField(null=True, blank=True)
 

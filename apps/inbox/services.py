@@ -24,8 +24,13 @@ from apps.contacts import services as contacts
 from apps.contacts.models import Contact, ContactKind, InterviewParticipant
 from apps.inbox import invites
 from apps.inbox.models import MESSAGE_MAX_BYTES, CalendarInvite, InboundMessage, InboxAddress, new_inbox_token
+from apps.journal import services as journal
 from apps.pipeline import services as pipeline
 from apps.pipeline.models import Application, Interview, InterviewFormat, Stage
+from apps.reminders import links
+from apps.reminders import services as reminder_services
+from apps.reminders.kinds import Kind
+from apps.reminders.models import Reminder
 
 # More than this many messages in an hour to one address is a loop or an attack, not a person.
 MESSAGES_PER_HOUR = 30
@@ -89,19 +94,33 @@ def _own_addresses(user: User) -> set[str]:
 # --- At the door -------------------------------------------------------------------------
 
 
-def check_recipient(recipient: str) -> InboxAddress:
-    """The address a message is for, or Refused: only mail to a live token is taken."""
-    address = InboxAddress.objects.select_related("owner").filter(token=token_of(recipient)).first()
+@dataclass(frozen=True)
+class Recipient:
+    """Whose mail it is, and the reminder it answers when it is a reply to one."""
+
+    address: InboxAddress
+    reminder: Reminder | None = None
+
+
+def check_recipient(recipient: str) -> Recipient:
+    """The person a message is for, or Refused: only mail to a live forwarding address, or to
+    the signed reply address of one of their reminders, is taken."""
+    token = token_of(recipient)
+    reminder = links.reminder_replied_to(token) if token.startswith("r-") else None
+    if reminder is not None:
+        return Recipient(address_for(reminder.owner), reminder)
+    address = InboxAddress.objects.select_related("owner").filter(token=token).first()
     if address is None or not address.owner.is_active:
         raise Refused(REFUSED, "No such mailbox here.")
-    return address
+    return Recipient(address)
 
 
 @transaction.atomic
 def receive(*, recipient: str, mail_from: str, raw: bytes, now: dt.datetime | None = None) -> InboundMessage:
     """Store a message for its owner and queue it to be read; Refused says why not."""
     now = now or timezone.now()
-    address = check_recipient(recipient)
+    to = check_recipient(recipient)
+    address = to.address
     if len(raw) > MESSAGE_MAX_BYTES:
         raise Refused(TOO_BIG, f"Messages up to {MESSAGE_MAX_BYTES // (1024 * 1024)} MB only.")
     owner = address.owner
@@ -115,7 +134,7 @@ def receive(*, recipient: str, mail_from: str, raw: bytes, now: dt.datetime | No
     if recent.count() >= MESSAGES_PER_HOUR:
         raise Refused(TRY_LATER, "Too many messages this hour; try again later.")
     message = InboundMessage.objects.create(
-        owner=owner, received_at=now, mail_from=sender[:320], raw=raw, size=len(raw)
+        owner=owner, received_at=now, mail_from=sender[:320], raw=raw, size=len(raw), reminder=to.reminder
     )
     transaction.on_commit(lambda: _queue(message.pk))
     return message
@@ -153,6 +172,8 @@ def read(*, message_id: int, now: dt.datetime | None = None) -> InboundMessage |
         except invites.MessageRefused as refusal:
             return _finish(message, InboundMessage.Status.FAILED, str(refusal), now)
         message.subject = parsed.subject[:300]
+        if message.reminder_id is not None:
+            return _read_reply(message, parsed, now)
         if parsed.invites:
             return _read_invites(message, parsed, now)
         return _suggest(message, parsed, now)
@@ -196,6 +217,53 @@ def _read_invites(message: InboundMessage, parsed: invites.ParsedMessage, now: d
     message.interview = interview
     lines += parsed.problems
     return _finish(message, InboundMessage.Status.DONE, "\n".join(lines), now)
+
+
+# Where a reply's own words end and the message it answers begins, as mail apps write it.
+_QUOTE_STARTS = re.compile(
+    r"""^(?: On \s .{0,200} wrote: \s*$ | -{2,} \s* Original \s Message | From: \s | Sent \s from \s my
+        | _{5,} | Le \s .{0,200} a \s écrit \s? : | Am \s .{0,200} schrieb .{0,80}: )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DONE = re.compile(r"^\s*(?:done|sent|sent it|did it)\b", re.IGNORECASE)
+REPLY_MAX_CHARS = 5000
+
+
+def reply_text(text: str) -> str:
+    """The new words of a reply: the quoted message under it and the signature cut off."""
+    kept = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if _QUOTE_STARTS.match(line.strip()) or line.rstrip() == "--":
+            break
+        if not line.lstrip().startswith(">"):
+            kept.append(line.rstrip())
+    return "\n".join(kept).strip()[:REPLY_MAX_CHARS]
+
+
+def _read_reply(message: InboundMessage, parsed: invites.ParsedMessage, now: dt.datetime) -> InboundMessage:
+    """A reply to a reminder's email: "done" closes it; words for the reflection prompt are added
+    to that interview's reflection; anything else is kept here and changes nothing."""
+    reminder = message.reminder
+    text = reply_text(parsed.text)
+    label = reminder.get_kind_display()
+    if _DONE.match(text):
+        reminder_services.reminder_mark_done(reminder=reminder, now=now)
+        return _finish(message, InboundMessage.Status.DONE, f"“{label}” is marked done, as you replied.", now)
+    if reminder.kind == Kind.REFLECTION_PROMPT and reminder.interview_id and text:
+        journal.reflection_append(interview=reminder.interview, text=text, editor="email", now=now)
+        message.interview = reminder.interview
+        return _finish(
+            message,
+            InboundMessage.Status.DONE,
+            "Your reply is added to the reflection, under how it went. Finish it when you have a moment.",
+            now,
+        )
+    return _finish(
+        message,
+        InboundMessage.Status.NOTHING,
+        f"A reply to “{label}”. It is kept here; nothing was changed (reply “done” to mark it done).",
+        now,
+    )
 
 
 def _suggest(message: InboundMessage, parsed: invites.ParsedMessage, now: dt.datetime) -> InboundMessage:

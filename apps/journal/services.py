@@ -143,6 +143,27 @@ def _write_told(reflection: Reflection, told: dict[int, list[int]]) -> None:
 
 
 @transaction.atomic
+def reflection_append(
+    *, interview: Interview, text: str, editor: str, now: dt.datetime | None = None
+) -> Reflection:
+    """Add text to the end of "how it went" (a reply to the reflection prompt, by email).
+
+    An addition, not a replacement: nothing anyone wrote is overwritten, so no version is asked
+    for; the version still grows, so an open form sees that something changed.
+    """
+    now = now or timezone.now()
+    reflection = _locked_reflection(interview, now)
+    account = reflection.account.rstrip()
+    return _write(
+        reflection,
+        fields={"account": f"{account}\n\n{text.strip()}" if account else text.strip()},
+        editor=editor,
+        finalise=False,
+        now=now,
+    )
+
+
+@transaction.atomic
 def reflection_save(
     *,
     interview: Interview,

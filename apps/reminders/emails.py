@@ -89,6 +89,7 @@ def base_context(reminder: Reminder) -> Context:
         "signature": signature_of(reminder.owner),
         "links": _action_links(reminder),
         "settings_url": absolute(reverse("accounts:settings")),
+        "replies": settings.INBOX_REPLIES,
         "application_url": (
             absolute(reverse("pipeline:application_detail", args=[application.pk])) if application else ""
         ),
@@ -129,6 +130,9 @@ def _message(templates: str, reminder: Reminder, context: Context) -> EmailMulti
             "List-Unsubscribe": f"<{context['settings_url']}>",
             "Auto-Submitted": "auto-generated",
         },
+        # A reply reaches the inbound mail server: "done" closes the reminder, and a reply to
+        # the reflection prompt is added to the reflection (apps/inbox).
+        reply_to=[links.reply_address(reminder)] if settings.INBOX_REPLIES else None,
     )
     message.attach_alternative(_render(f"{templates}.html", context, owner.zone), "text/html")
     return message

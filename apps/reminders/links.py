@@ -9,11 +9,13 @@ for LINK_MAX_AGE; after that the person acts from the reminders page.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from apps.reminders.models import Reminder
 
@@ -83,6 +85,39 @@ def follow(token: str) -> tuple[Reminder, str]:
     if reminder.owner_id != claim.owner_id or not reminder.owner.is_active:
         raise LinkInvalid
     return reminder, claim.action
+
+
+# --- Reply addresses: answering a reminder email by email --------------------------------
+
+REPLY_SALT = "second-round.reminder-reply"
+_REPLY_LOCAL = re.compile(r"^r-(?P<id>[0-9]{1,18})-(?P<signature>[0-9a-f]{20})$")
+
+
+def _reply_signature(reminder_id: int, owner_id: int) -> str:
+    # Hex, not base64: mail systems may lower-case the part of an address before the @.
+    return salted_hmac(REPLY_SALT, f"{reminder_id}:{owner_id}", algorithm="sha256").hexdigest()[:20]
+
+
+def reply_address(reminder: Reminder) -> str:
+    """The Reply-To of a reminder's email: the inbound mail server knows it, and whose it is."""
+    local = f"r-{reminder.pk}-{_reply_signature(reminder.pk, reminder.owner_id)}"
+    return f"{local}@{settings.INBOX_DOMAIN}"
+
+
+def reminder_replied_to(local_part: str) -> Reminder | None:
+    """The reminder a reply address names, if its signature holds and its owner is active."""
+    found = _REPLY_LOCAL.match(local_part.lower())
+    if not found:
+        return None
+    reminder = (
+        Reminder.objects.select_related("owner", "interview__application__company")
+        .filter(pk=int(found["id"]))
+        .first()
+    )
+    if reminder is None or not reminder.owner.is_active:
+        return None
+    expected = _reply_signature(reminder.pk, reminder.owner_id)
+    return reminder if constant_time_compare(expected, found["signature"]) else None
 
 
 def action_path(reminder: Reminder, action: str) -> str:
