@@ -69,4 +69,11 @@ class InboxHandler:
 
 
 def smtp_options() -> dict:
-    return {"data_size_limit": MESSAGE_MAX_BYTES, "enable_SMTPUTF8": True, "decode_data": False}
+    # A minute of silence ends a connection: a client that opens many and says nothing
+    # cannot hold the server's connections for the default five minutes each.
+    return {
+        "data_size_limit": MESSAGE_MAX_BYTES,
+        "enable_SMTPUTF8": True,
+        "decode_data": False,
+        "timeout": 60,
+    }

@@ -48,6 +48,7 @@ def pages(live_server) -> tuple[str, list[tuple[str, str]]]:
     )
     contact = ContactFactory(owner=user, name="Rita Recruiter")
     contacts.application_add_contact(application=application, contact=contact)
+    contacts.interview_add_participant(interview=past, contact=contact)
     StoryFactory(owner=user)
     paths = [
         ("dashboard", "/"),
@@ -65,6 +66,11 @@ def pages(live_server) -> tuple[str, list[tuple[str, str]]]:
         ("stories", "/prep/stories/"),
         ("practice", "/prep/practice/"),
         ("settings", "/accounts/settings/"),
+        ("thank-you notes", f"/interviews/{past.pk}/thank-you/"),
+        ("at the door", f"/interviews/{coming.pk}/prep/door/"),
+        ("decide", "/decide/"),
+        ("keep searching", "/keep-searching/"),
+        ("inbox", "/inbox/"),
     ]
     return user.email, paths
 
