@@ -68,9 +68,16 @@ class InboundMessage(models.Model):
     interview = models.ForeignKey(
         "pipeline.Interview", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # A reply to a reminder's email (its Reply-To address names the reminder).
+    # A reply to a reminder's email (its Reply-To address names the reminder). Not a constraint:
+    # a reminder deleted since leaves the id behind, and deleting reminders in bulk (an import
+    # undone) costs no extra query per hundred for this log of mail.
     reminder = models.ForeignKey(
-        "reminders.Reminder", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "reminders.Reminder",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # For mail with no calendar in it: the date and time it seems to name, to confirm.
     suggested_start = models.DateTimeField(null=True, blank=True)

@@ -243,7 +243,9 @@ def reply_text(text: str) -> str:
 def _read_reply(message: InboundMessage, parsed: invites.ParsedMessage, now: dt.datetime) -> InboundMessage:
     """A reply to a reminder's email: "done" closes it; words for the reflection prompt are added
     to that interview's reflection; anything else is kept here and changes nothing."""
-    reminder = message.reminder
+    reminder = Reminder.objects.filter(pk=message.reminder_id).select_related("interview").first()
+    if reminder is None:
+        return _finish(message, InboundMessage.Status.NOTHING, "The reminder this answers is gone.", now)
     text = reply_text(parsed.text)
     label = reminder.get_kind_display()
     if _DONE.match(text):

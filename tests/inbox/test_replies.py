@@ -176,3 +176,15 @@ def test_someone_else_replying_done_to_a_persons_reminder_is_refused(server, see
     assert refused.value.smtp_code == 550
     reminder.refresh_from_db()
     assert reminder.status == Status.SENT
+
+
+def test_a_reply_whose_reminder_was_deleted_meanwhile_changes_nothing(seeker):
+    reminder = _reminder(seeker, Kind.THANK_YOU)
+    raw = b"From: olive@example.com\r\nSubject: Re\r\n\r\ndone\r\n"
+    message = services.receive(recipient=links.reply_address(reminder), mail_from=seeker.email, raw=raw)
+    reminder.application.delete()  # the application, its interview and reminders go
+
+    services.read(message_id=message.pk)
+
+    message.refresh_from_db()
+    assert message.status == InboundMessage.Status.NOTHING and "gone" in message.outcome
