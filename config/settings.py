@@ -209,6 +209,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        # Where the worker's broadcast (control) messages go; left unset, kombu writes a
+        # control/ folder into whatever directory the process was started from.
+        "control_folder": str(BROKER_DIR / "control"),
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -9,6 +9,7 @@ from django.apps import apps as django_apps
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
+from django.shortcuts import get_object_or_404
 from django.utils.http import urlencode
 
 from apps.accounts.models import User
@@ -336,17 +337,6 @@ def round_two_odds(*, user: User) -> RoundTwoOdds:
     return RoundTwoOdds(second_rounds=totals["total"], offers=totals["offers"])
 
 
-def upcoming_interviews(*, user: User, now: dt.datetime, days: int = 7) -> QuerySet[Interview]:
-    """Interviews in the coming days, soonest first."""
-    return (
-        Interview.objects.for_user(user)
-        .scheduled()
-        .filter(starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=days))
-        .select_related("application__company")
-        .order_by("starts_at")
-    )
-
-
 def _names_like(rows: QuerySet, typed: str) -> list[str]:
     """Up to SUGGESTIONS names holding what was typed, the ones starting with it first."""
     typed = typed.strip()
@@ -370,3 +360,11 @@ def recruiter_names_like(*, user: User, typed: str) -> list[str]:
 def has_recruiters(*, user: User) -> bool:
     contacts = django_apps.get_model("contacts", "Contact").objects.for_user(user)
     return contacts.filter(kind__in=RECRUITER_KINDS).exists()
+
+
+def owned_interview(*, user: User, pk: int) -> Interview:
+    """The person's own interview with its application and company, or a 404: another person's
+    interview is never found, whatever its id."""
+    return get_object_or_404(
+        Interview.objects.for_user(user).select_related("application__company", "application__owner"), pk=pk
+    )

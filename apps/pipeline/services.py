@@ -559,10 +559,6 @@ def interview_update(
     return interview
 
 
-def interview_reschedule(*, interview: Interview, starts_at: dt.datetime, ends_at: dt.datetime) -> Interview:
-    return interview_update(interview=interview, starts_at=starts_at, ends_at=ends_at)
-
-
 @transaction.atomic
 def interview_cancel(*, interview: Interview, now: dt.datetime | None = None) -> Interview:
     if interview.is_cancelled:

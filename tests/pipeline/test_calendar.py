@@ -11,7 +11,7 @@ from icalendar import Calendar, Event
 
 from apps.contacts.models import InterviewParticipant
 from apps.pipeline.models import InterviewFormat
-from apps.pipeline.services import interview_cancel, interview_reschedule, interview_schedule
+from apps.pipeline.services import interview_cancel, interview_schedule, interview_update
 from tests.helpers import assert_only_owner_can_open, assert_redirects_to_login
 from tests.pipeline.factories import ApplicationFactory, CompanyFactory, InterviewFactory
 
@@ -50,7 +50,7 @@ def test_a_rescheduled_interview_moves_in_the_subscribed_calendar(owner):
     )
     before = only_event(fetch_feed(owner))
 
-    interview_reschedule(interview=interview, starts_at=in_days(5, hour=14), ends_at=in_days(5, hour=15))
+    interview_update(interview=interview, starts_at=in_days(5, hour=14), ends_at=in_days(5, hour=15))
     after = only_event(fetch_feed(owner))
 
     assert before.start == in_days(3)

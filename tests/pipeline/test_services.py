@@ -152,7 +152,7 @@ def test_rescheduling_moves_the_interview_and_tells_calendars(owner):
         application=ApplicationFactory(owner=owner), starts_at=_at(3), ends_at=_at(3.05)
     )
 
-    services.interview_reschedule(interview=interview, starts_at=_at(4), ends_at=_at(4.05))
+    services.interview_update(interview=interview, starts_at=_at(4), ends_at=_at(4.05))
 
     interview.refresh_from_db()
     assert (interview.starts_at, interview.ends_at) == (_at(4), _at(4.05))
@@ -183,4 +183,4 @@ def test_cancelling_keeps_the_interview_in_the_history(owner):
     assert interview.cancelled_at == NOON
     assert interview.sequence == 1
     with pytest.raises(ValidationError, match="cancelled"):
-        services.interview_reschedule(interview=interview, starts_at=_at(5), ends_at=_at(5.05))
+        services.interview_update(interview=interview, starts_at=_at(5), ends_at=_at(5.05))

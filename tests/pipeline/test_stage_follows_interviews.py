@@ -93,7 +93,7 @@ def test_a_rescheduled_interview_brings_back_a_prep_review_already_sent(owner):
     Reminder.objects.filter(pk=_prep_review(interview).pk).update(status=Status.SENT, sent_at=NOW)
     later = NOW + dt.timedelta(days=8)
 
-    services.interview_reschedule(interview=interview, starts_at=later, ends_at=later + dt.timedelta(hours=1))
+    services.interview_update(interview=interview, starts_at=later, ends_at=later + dt.timedelta(hours=1))
 
     review = _prep_review(interview)
     assert review.status == Status.PENDING
@@ -107,7 +107,7 @@ def test_a_prep_review_marked_done_comes_back_for_the_new_date_too(owner):
     Reminder.objects.filter(pk=_prep_review(interview).pk).update(status=Status.DONE, closed_at=NOW)
     later = NOW + dt.timedelta(days=8)
 
-    services.interview_reschedule(interview=interview, starts_at=later, ends_at=later + dt.timedelta(hours=1))
+    services.interview_update(interview=interview, starts_at=later, ends_at=later + dt.timedelta(hours=1))
 
     assert _prep_review(interview).status == Status.PENDING
 
@@ -118,7 +118,7 @@ def test_a_reminder_being_sent_right_now_is_left_to_its_sender(owner):
     Reminder.objects.filter(pk=_prep_review(interview).pk).update(status=Status.SENDING)
     later = NOW + dt.timedelta(days=8)
 
-    services.interview_reschedule(interview=interview, starts_at=later, ends_at=later + dt.timedelta(hours=1))
+    services.interview_update(interview=interview, starts_at=later, ends_at=later + dt.timedelta(hours=1))
 
     assert _prep_review(interview).status == Status.SENDING
 
@@ -142,7 +142,7 @@ def test_rearming_only_looks_ahead(owner):
     # Moved to a time already past (a correction after the fact): nothing to remind of any more.
     with time_machine.travel(NOW + dt.timedelta(days=10), tick=False):
         earlier = NOW + dt.timedelta(days=2)
-        services.interview_reschedule(
+        services.interview_update(
             interview=interview, starts_at=earlier, ends_at=earlier + dt.timedelta(hours=1)
         )
 

@@ -58,7 +58,7 @@ def test_rescheduling_moves_the_reminders_still_waiting(application):
         application=application, starts_at=utc(22, 14), ends_at=utc(22, 15)
     )
 
-    pipeline.interview_reschedule(interview=interview, starts_at=utc(25, 10), ends_at=utc(25, 11))
+    pipeline.interview_update(interview=interview, starts_at=utc(25, 10), ends_at=utc(25, 11))
 
     reminders = _by_kind(interview=interview)
     assert reminders[Kind.THANK_YOU].due_at == utc(25, 13)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
@@ -18,12 +18,7 @@ from apps.contacts.models import Interaction
 from apps.core.forms import add_service_errors
 from apps.core.middleware import keep_draft
 from apps.pipeline.models import Interview
-
-
-def _owned_interview(request: HttpRequest, pk: int) -> Interview:
-    return get_object_or_404(
-        Interview.objects.for_user(request.user).select_related("application__company"), pk=pk
-    )
+from apps.pipeline.selectors import owned_interview
 
 
 def _when(debrief: Interaction) -> str:
@@ -67,7 +62,7 @@ def debrief(request: HttpRequest, pk: int) -> HttpResponse:
     An interview debriefed already shows that debrief first; another is logged only when
     the person asks for the form again ("Log another debrief").
     """
-    interview = _owned_interview(request, pk)
+    interview = owned_interview(user=request.user, pk=pk)
     debriefs = list(services.interview_debriefs(interview=interview))
     latest = debriefs[0] if debriefs else None
     if request.method != "POST":
@@ -118,7 +113,7 @@ def debrief_check(request: HttpRequest, pk: int) -> HttpResponse:
     htmx gets the flags (and the script, swapped out of band); a plain post (the
     "Check the wording" button without script) gets the whole page back.
     """
-    interview = _owned_interview(request, pk)
+    interview = owned_interview(user=request.user, pk=pk)
     # An unbound form holding the answers as typed: a draft has no errors to show yet.
     form = DebriefForm(user=request.user, interview=interview, initial=_answers(request.POST))
     # The debrief is not logged yet, so its draft stays (a plain post carries its draft key).

@@ -15,19 +15,13 @@ from apps.contacts import services_thank_you as services
 from apps.contacts import thank_you
 from apps.contacts.models import InterviewParticipant
 from apps.pipeline.models import Interview
+from apps.pipeline.selectors import owned_interview
 from apps.reminders.models import OPEN, Kind, Reminder
 
 
 class NoteForm(forms.Form):
     # No max_length here: the service says how long is too long, in words a person understands.
     body = forms.CharField(widget=forms.Textarea, required=False, strip=False)
-
-
-def _owned_interview(request: HttpRequest, pk: int) -> Interview:
-    return get_object_or_404(
-        Interview.objects.for_user(request.user).select_related("application__company", "application__owner"),
-        pk=pk,
-    )
 
 
 def _owned_participant(request: HttpRequest, pk: int) -> InterviewParticipant:
@@ -66,7 +60,7 @@ def _page_context(
 @login_required
 def thank_you_notes(request: HttpRequest, pk: int) -> HttpResponse:
     """Every note for one interview. A post says the one note went (nobody listed by name)."""
-    interview = _owned_interview(request, pk)
+    interview = owned_interview(user=request.user, pk=pk)
     if request.method == "POST":
         services.thank_you_all_sent(interview=interview)
         messages.success(request, "Marked as sent. Well done for sending it.")

@@ -16,6 +16,7 @@ from apps.journal import checklists, selectors, services
 from apps.journal.forms import JournalFilterForm, LessonForm, ReflectionForm, StoriesOffered
 from apps.journal.models import Reflection, ToldStory
 from apps.pipeline.models import Interview
+from apps.pipeline.selectors import owned_interview
 from apps.prep.models import PlanStory, Story
 
 JOURNAL_PAGE_SIZE = 20
@@ -33,12 +34,6 @@ TEXT_FIELDS = (
     "manager_note",
     "gut_note",
 )
-
-
-def _owned_interview(request: HttpRequest, pk: int) -> Interview:
-    return get_object_or_404(
-        Interview.objects.for_user(request.user).select_related("application__company"), pk=pk
-    )
 
 
 def _saved_at(reflection: Reflection) -> str:
@@ -78,7 +73,7 @@ class ReflectPage:
 @login_required
 def reflect(request: HttpRequest, pk: int) -> HttpResponse:
     """The reflection form. Autosave keeps it on the server; this view is the plain-form way."""
-    interview = _owned_interview(request, pk)
+    interview = owned_interview(user=request.user, pk=pk)
     reflection = Reflection.objects.filter(interview=interview).first()
     offered = _stories_offered(request, interview)
     if request.method == "POST":
@@ -279,7 +274,7 @@ def autosave(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 def reflection_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _owned_interview(request, pk)
+    interview = owned_interview(user=request.user, pk=pk)
     reflection = get_object_or_404(Reflection.objects.filter(interview=interview))
     return reflection_page(request, interview, reflection)
 

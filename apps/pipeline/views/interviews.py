@@ -11,13 +11,8 @@ from django.views.decorators.http import require_POST
 from apps.core.forms import add_service_errors
 from apps.pipeline import services
 from apps.pipeline.forms import InterviewForm
-from apps.pipeline.models import Application, Interview
-
-
-def _owned_interview(request: HttpRequest, pk: int) -> Interview:
-    return get_object_or_404(
-        Interview.objects.for_user(request.user).select_related("application__company"), pk=pk
-    )
+from apps.pipeline.models import Application
+from apps.pipeline.selectors import owned_interview
 
 
 @login_required
@@ -51,7 +46,7 @@ def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _owned_interview(request, pk)
+    interview = owned_interview(user=request.user, pk=pk)
     form = InterviewForm(
         request.POST or None,
         zone=request.user.zone,
@@ -77,7 +72,7 @@ def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def interview_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _owned_interview(request, pk)
+    interview = owned_interview(user=request.user, pk=pk)
     services.interview_cancel(interview=interview)
     messages.success(request, f"Round {interview.round_number} is cancelled. It stays in the history.")
     return redirect("pipeline:application_detail", pk=interview.application_id)

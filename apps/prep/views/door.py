@@ -6,13 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from apps.pipeline.selectors import owned_interview
 from apps.prep import selectors
-from apps.prep.views.plan import _owned_interview
 
 
 @login_required
 def door(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _owned_interview(request, pk)
+    interview = owned_interview(user=request.user, pk=pk)
     context = {
         "interview": interview,
         "application": interview.application,

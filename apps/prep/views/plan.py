@@ -12,15 +12,10 @@ from django.views.decorators.http import require_POST
 
 from apps.core.forms import posted_id
 from apps.pipeline.models import Interview
+from apps.pipeline.selectors import owned_interview
 from apps.prep import guide, selectors, services
 from apps.prep.forms import AreasForm, ExerciseForm, FormatForm, QuestionForm, ResearchForm, StoryChoiceForm
 from apps.prep.models import PrepPlan, Story
-
-
-def _owned_interview(request: HttpRequest, pk: int) -> Interview:
-    return get_object_or_404(
-        Interview.objects.for_user(request.user).select_related("application__company"), pk=pk
-    )
 
 
 def _plan(interview: Interview) -> PrepPlan:
@@ -77,13 +72,13 @@ def _brief_context(request: HttpRequest, plan: PrepPlan, **forms: object) -> dic
 
 @login_required
 def brief(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(_owned_interview(request, pk))
+    plan = _plan(owned_interview(user=request.user, pk=pk))
     return render(request, "prep/brief.html", _brief_context(request, plan))
 
 
 @login_required
 def brief_print(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(_owned_interview(request, pk))
+    plan = _plan(owned_interview(user=request.user, pk=pk))
     printed = selectors.printed_brief(user=request.user, plan=plan)
     context = {
         "plan": plan,
@@ -201,7 +196,7 @@ FORM_NAMES = {
 @login_required
 @require_POST
 def brief_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
-    plan = _plan(_owned_interview(request, pk))
+    plan = _plan(owned_interview(user=request.user, pk=pk))
     handler = PART_HANDLERS.get(part)
     if handler is None:
         raise Http404("No such part of the brief.")
