@@ -344,3 +344,13 @@ def test_another_persons_message_cannot_be_acted_on(visitors: Visitors, seeker, 
     )
 
     assert response.status_code == 404
+
+
+def test_the_settings_page_shows_the_persons_own_forwarding_address(visitors: Visitors, seeker):
+    mine = services.address_for(seeker).address
+
+    page = visitors.owner.get(reverse("accounts:settings")).content.decode()
+    theirs = visitors.stranger.get(reverse("accounts:settings")).content.decode()
+
+    assert mine in page and mine not in theirs
+    assert services.address_for(visitors.stranger_user).address in theirs
