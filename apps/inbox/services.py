@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.accounts.selectors import confirmed_addresses
 from apps.contacts import services as contacts
 from apps.contacts.models import Contact, ContactKind, InterviewParticipant
 from apps.inbox import invites
@@ -84,13 +85,6 @@ def token_of(recipient: str) -> str:
     return local.split("+", 1)[0].lower()
 
 
-def _own_addresses(user: User) -> set[str]:
-    from allauth.account.models import EmailAddress
-
-    confirmed = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    return {address.lower() for address in confirmed}
-
-
 # --- At the door -------------------------------------------------------------------------
 
 
@@ -125,7 +119,7 @@ def receive(*, recipient: str, mail_from: str, raw: bytes, now: dt.datetime | No
         raise Refused(TOO_BIG, f"Messages up to {MESSAGE_MAX_BYTES // (1024 * 1024)} MB only.")
     owner = address.owner
     sender = mail_from.strip().strip("<>").lower()
-    if not address.any_sender and sender not in _own_addresses(owner):
+    if not address.any_sender and sender not in confirmed_addresses(owner):
         raise Refused(
             REFUSED,
             "This address takes mail only from its owner's confirmed addresses.",
@@ -187,7 +181,15 @@ def _finish(message: InboundMessage, status: str, outcome: str, now: dt.datetime
     return message
 
 
-def _read_invites(message: InboundMessage, parsed: invites.ParsedMessage, now: dt.datetime) -> InboundMessage:
+def _read_invites(
+    message: InboundMessage,
+    parsed: invites.ParsedMessage,
+    now: dt.datetime,
+    *,
+    chosen: Application | None = None,
+) -> InboundMessage:
+    """Each invitation applied: a known one moved or cancelled, a new one scheduled on the
+    application it matches (or `chosen`, the one the person picked), or the person asked."""
     lines: list[str] = []
     interview = None
     if len(parsed.invites) > INVITES_PER_MESSAGE:
@@ -203,7 +205,9 @@ def _read_invites(message: InboundMessage, parsed: invites.ParsedMessage, now: d
         elif invite.method == "CANCEL":
             applied = Applied(None, f"“{invite.summary or 'An event'}” was cancelled, but it was never here.")
         else:
-            application = match_application(owner=message.owner, invite=invite, subject=parsed.subject)
+            application = chosen or match_application(
+                owner=message.owner, invite=invite, subject=parsed.subject
+            )
             if application is None:
                 return _finish(
                     message,
@@ -346,7 +350,7 @@ def _when(owner: User, interview: Interview) -> str:
 def _add_people(owner: User, interview: Interview, invite: invites.Invite) -> None:
     """The organiser and the guests, but not the person: known contacts by address, the rest
     as new contacts (so that their thank-you note has an address) or by name alone."""
-    own = _own_addresses(owner) | {owner.email.lower()}
+    own = confirmed_addresses(owner) | {owner.email.lower()}
     people = [person for person in [invite.organiser, *invite.attendees] if person is not None]
     seen: set[str] = set()
     for person in people:
@@ -418,26 +422,31 @@ def choose_application(*, message: InboundMessage, application: Application) -> 
     if application.owner_id != message.owner_id:
         raise ValidationError("That application is not yours.")
     parsed = invites.parse_message(bytes(message.raw))
-    lines = []
-    for invite in parsed.invites:
-        link = (
-            CalendarInvite.objects.filter(owner=message.owner, uid=invite.uid)
-            .select_related("interview")
-            .first()
-        )
-        applied = (
-            _apply_known(link, invite)
-            if link
-            else apply_new(owner=message.owner, invite=invite, application=application)
-        )
-        message.interview = applied.interview or message.interview
-        lines.append(applied.outcome)
-    return _finish(message, InboundMessage.Status.DONE, "\n".join(lines), timezone.now())
+    return _read_invites(message, parsed, timezone.now(), chosen=application)
 
 
-def suggestion_confirmed(*, message: InboundMessage, interview: Interview) -> InboundMessage:
+@transaction.atomic
+def suggestion_confirm(*, message: InboundMessage, application: Application) -> InboundMessage:
+    """The person confirmed the time a message without an invitation named: an hour's interview
+    then, on the application they chose. One already dealt with is left as it is."""
+    message = InboundMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status != InboundMessage.Status.SUGGESTED or message.suggested_start is None:
+        return message
+    if application.owner_id != message.owner_id:
+        raise ValidationError("That application is not yours.")
+    interview = pipeline.interview_schedule(
+        application=application,
+        starts_at=message.suggested_start,
+        ends_at=message.suggested_start + dt.timedelta(hours=1),
+        notes=f"From your forwarded mail: {message.subject}"[:2000],
+    )
     message.interview = interview
-    return _finish(message, InboundMessage.Status.DONE, f"{_label(interview)} is added.", timezone.now())
+    return _finish(
+        message,
+        InboundMessage.Status.DONE,
+        f"{_label(interview)} is added, for an hour: check its time and length on the application.",
+        timezone.now(),
+    )
 
 
 def failure_words(error: Exception) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +12,6 @@ from django.views.decorators.http import require_POST
 from apps.core.forms import posted_id
 from apps.inbox import selectors, services
 from apps.inbox.models import InboundMessage
-from apps.pipeline import services as pipeline
 
 
 @login_required
@@ -61,25 +58,11 @@ def inbox_message(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if request.POST["action"] == "choose":
                 message = services.choose_application(message=message, application=application)
-                messages.success(request, message.outcome.splitlines()[0] if message.outcome else "Done.")
             else:
-                _confirm_suggestion(request, message, application)
+                message = services.suggestion_confirm(message=message, application=application)
+            messages.success(request, message.outcome.splitlines()[0] if message.outcome else "Done.")
         else:
             return HttpResponse("Unknown action.", status=400)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("inbox:inbox")
-
-
-def _confirm_suggestion(request: HttpRequest, message: InboundMessage, application) -> None:
-    if message.status != InboundMessage.Status.SUGGESTED or message.suggested_start is None:
-        messages.info(request, "That suggestion was dealt with already.")
-        return
-    interview = pipeline.interview_schedule(
-        application=application,
-        starts_at=message.suggested_start,
-        ends_at=message.suggested_start + dt.timedelta(hours=1),
-        notes=f"From your forwarded mail: {message.subject}"[:2000],
-    )
-    services.suggestion_confirmed(message=message, interview=interview)
-    messages.success(request, "The interview is added. Check its time and length on the application.")
