@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 
 from apps.accounts.models import User
 from apps.contacts.models import Contact, ContactKind, Interaction
+from apps.pipeline.models import Interview
 
 
 def contact_search(*, user: User, query: str = "", kind: str = "") -> QuerySet[Contact]:
@@ -98,3 +99,31 @@ def contacts_named(*, user: User, typed: str) -> list[Contact]:
         if labelled:
             return labelled
     return list(mine.filter(name__iexact=typed)[:2])
+
+
+def interview_debriefs(*, interview: Interview) -> QuerySet[Interaction]:
+    """The recruiter debriefs logged about an interview, newest first.
+
+    An interaction does not record its interview, only its application, so a debrief
+    belongs to the interview of its application held last before it: logged at or after
+    this one began, and before the next one that is not cancelled began.
+    """
+    debriefs = Interaction.objects.filter(
+        owner_id=interview.application.owner_id,
+        application_id=interview.application_id,
+        is_debrief=True,
+        happened_at__gte=interview.starts_at,
+    )
+    next_start = (
+        Interview.objects.filter(
+            application_id=interview.application_id,
+            starts_at__gt=interview.starts_at,
+            cancelled_at__isnull=True,
+        )
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    if next_start is not None:
+        debriefs = debriefs.filter(happened_at__lt=next_start)
+    return debriefs.select_related("contact").order_by("-happened_at", "-pk")

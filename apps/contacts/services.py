@@ -6,10 +6,10 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.contacts import selectors
 from apps.contacts.models import (
     REFERENCE_ORDER,
     ApplicationContact,
@@ -155,34 +155,6 @@ class DebriefAlreadyLogged(Exception):
         self.latest = latest
 
 
-def interview_debriefs(*, interview: Interview) -> QuerySet[Interaction]:
-    """The recruiter debriefs logged about an interview, newest first.
-
-    An interaction does not record its interview, only its application, so a debrief
-    belongs to the interview of its application held last before it: logged at or after
-    this one began, and before the next one that is not cancelled began.
-    """
-    debriefs = Interaction.objects.filter(
-        owner_id=interview.application.owner_id,
-        application_id=interview.application_id,
-        is_debrief=True,
-        happened_at__gte=interview.starts_at,
-    )
-    next_start = (
-        Interview.objects.filter(
-            application_id=interview.application_id,
-            starts_at__gt=interview.starts_at,
-            cancelled_at__isnull=True,
-        )
-        .order_by("starts_at")
-        .values_list("starts_at", flat=True)
-        .first()
-    )
-    if next_start is not None:
-        debriefs = debriefs.filter(happened_at__lt=next_start)
-    return debriefs.select_related("contact").order_by("-happened_at", "-pk")
-
-
 @transaction.atomic
 def debrief_log(
     *,
@@ -205,7 +177,7 @@ def debrief_log(
        DebriefAlreadyLogged carries the latest, for the page to show.
     """
     Interview.objects.select_for_update().filter(pk=interview.pk).values_list("pk", flat=True).first()
-    debriefs = interview_debriefs(interview=interview)
+    debriefs = selectors.interview_debriefs(interview=interview)
     repeat = debriefs.filter(summary=script.strip()).first()
     if repeat is not None:
         return repeat, False

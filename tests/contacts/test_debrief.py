@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
 
-from apps.contacts import services
+from apps.contacts import selectors, services
 from apps.contacts.balanced import RULES
 from apps.contacts.models import ApplicationContact, ContactKind, Interaction
 from apps.pipeline import services as pipeline
@@ -469,7 +469,7 @@ def test_another_debrief_is_logged_only_after_the_latest_one_was_seen(interview)
         _log(interview, how_it_went="Third call.", after_debrief_id=first.pk)
 
     assert stale.value.latest == second
-    assert list(services.interview_debriefs(interview=interview)) == [second, first]
+    assert list(selectors.interview_debriefs(interview=interview)) == [second, first]
 
 
 def test_a_debrief_belongs_to_the_interview_held_last_before_it(owner):
@@ -487,8 +487,8 @@ def test_a_debrief_belongs_to_the_interview_held_last_before_it(owner):
 
     about_round_two = _log(round_two, how_it_went="Round two went well.")
 
-    assert list(services.interview_debriefs(interview=round_one)) == [about_round_one]
-    assert list(services.interview_debriefs(interview=round_two)) == [about_round_two]
+    assert list(selectors.interview_debriefs(interview=round_one)) == [about_round_one]
+    assert list(selectors.interview_debriefs(interview=round_two)) == [about_round_two]
 
 
 def _wait_until_blocked_by_this_connection(thread: threading.Thread) -> None:

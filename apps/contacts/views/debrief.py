@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, reselect, reswap, retarget
 
-from apps.contacts import balanced, services
+from apps.contacts import balanced, selectors, services
 from apps.contacts.forms_debrief import DebriefForm
 from apps.contacts.models import Interaction
 from apps.core.forms import add_service_errors
@@ -63,7 +63,7 @@ def debrief(request: HttpRequest, pk: int) -> HttpResponse:
     the person asks for the form again ("Log another debrief").
     """
     interview = owned_interview(user=request.user, pk=pk)
-    debriefs = list(services.interview_debriefs(interview=interview))
+    debriefs = list(selectors.interview_debriefs(interview=interview))
     latest = debriefs[0] if debriefs else None
     if request.method != "POST":
         form = DebriefForm(user=request.user, interview=interview, latest_debrief=latest)
@@ -88,7 +88,7 @@ def debrief(request: HttpRequest, pk: int) -> HttpResponse:
         data = request.POST.copy()
         data["after_debrief"] = str(error.latest.pk)
         form = DebriefForm(data, user=request.user, interview=interview)
-        debriefs = list(services.interview_debriefs(interview=interview))
+        debriefs = list(selectors.interview_debriefs(interview=interview))
         return _render_page(request, interview, form, 409, debriefs=debriefs, refused=True)
     except ValidationError as error:
         add_service_errors(form, error)
@@ -118,7 +118,7 @@ def debrief_check(request: HttpRequest, pk: int) -> HttpResponse:
     form = DebriefForm(user=request.user, interview=interview, initial=_answers(request.POST))
     # The debrief is not logged yet, so its draft stays (a plain post carries its draft key).
     if not request.htmx:
-        debriefs = list(services.interview_debriefs(interview=interview))
+        debriefs = list(selectors.interview_debriefs(interview=interview))
         return keep_draft(_render_page(request, interview, form, 200, debriefs=debriefs))
     context = {"interview": interview, "form": form, "flags": form.flags(), "script": form.script()}
     return keep_draft(
