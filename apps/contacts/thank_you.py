@@ -136,11 +136,11 @@ class PersonNote:
 def note_for(participant: InterviewParticipant, interview: Interview) -> PersonNote:
     contact = participant.contact
     address = contact.email if contact else ""
-    generated = generated_note(interview, name=participant.name, role=participant.role, to=address)
     if participant.thank_you_note:
-        note = Draft(subject=generated.subject, body=participant.thank_you_note, to=address)
+        # Their own words: nothing to draft.
+        note = Draft(subject=subject_for(interview), body=participant.thank_you_note, to=address)
     else:
-        note = generated
+        note = generated_note(interview, name=participant.name, role=participant.role, to=address)
     return PersonNote(
         participant=participant,
         draft=note,
