@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
-from collections.abc import Iterator
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.contacts.models import Contact, ContactKind
 from apps.inbox import services
 from apps.inbox.models import MESSAGE_MAX_BYTES, CalendarInvite, InboundMessage
-from apps.inbox.smtp import InboxHandler, smtp_options
 from apps.pipeline import services as pipeline
 from apps.reminders.models import Kind, Reminder
 from tests.helpers import Visitors, confirm_email
-from tests.inbox.invite_mail import LONDON, calendar, forwarded, free_port
+from tests.inbox.invite_mail import LONDON, calendar, forwarded
 
 NEXT_WEEK = (
     (timezone.now() + dt.timedelta(days=7))
@@ -244,24 +240,8 @@ def test_a_calendar_of_ten_thousand_events_is_read_in_part_and_says_so(seeker, l
 # --- At the door -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def server(transactional_db) -> Iterator[tuple[str, int]]:
-    """The inbox's real SMTP handler on a free loopback port."""
-
-    class Inbox(Controller):
-        def factory(self):
-            return SMTP(self.handler, hostname="inbox.test", **smtp_options())
-
-    port = free_port()
-    controller = Inbox(InboxHandler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    yield "127.0.0.1", port
-    controller.stop()
-
-
-def _send(server, *, mail_from: str, to: str, raw: bytes) -> None:
-    host, port = server
-    with smtplib.SMTP(host, port, timeout=30) as client:
+def _send(port: int, *, mail_from: str, to: str, raw: bytes) -> None:
+    with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
         client.sendmail(mail_from, [to], raw)
 
 

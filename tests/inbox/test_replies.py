@@ -10,19 +10,15 @@ from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP
 from django.utils import timezone
 
 from apps.inbox import services
 from apps.inbox.models import InboundMessage
-from apps.inbox.smtp import InboxHandler, smtp_options
 from apps.journal.models import Reflection
 from apps.reminders import emails, links
 from apps.reminders.models import Kind, Reminder, Status
 from tests.accounts.factories import UserFactory
 from tests.helpers import confirm_email
-from tests.inbox.invite_mail import free_port
 from tests.pipeline.factories import ApplicationFactory, InterviewFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,19 +36,6 @@ On Mon, 7 Dec 2026 at 19:00, Second Round <noreply@secondround.example> wrote:
 def _replies_on(settings):
     settings.INBOX_DOMAIN = "inbox.test"
     settings.INBOX_REPLIES = True
-
-
-@pytest.fixture
-def server():
-    class Inbox(Controller):
-        def factory(self):
-            return SMTP(self.handler, hostname="inbox.test", **smtp_options())
-
-    port = free_port()
-    controller = Inbox(InboxHandler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port
-    controller.stop()
 
 
 @pytest.fixture
